@@ -1,0 +1,102 @@
+import { createApiKey } from '../domain/api-keys.js';
+import { PLANS } from '../domain/plans.js';
+import type { Store } from '../store/store.js';
+import { accountJson, apiKeyJson, botAdminJson } from '../transport/presenters.js';
+import { decodeId } from '../transport/public-ids.js';
+import { CliError } from './cli-error.js';
+import { printResult, table } from './output.js';
+
+export type Flags = Record<string, string | boolean | undefined>;
+
+function text(flags: Flags, name: string, required: true): string;
+function text(flags: Flags, name: string, required?: false): string | undefined;
+function text(flags: Flags, name: string, required = false): string | undefined {
+  const v = flags[name];
+  if (v === undefined || v === true || v === '') {
+    if (required) throw new CliError(`--${name} is required`);
+    return undefined;
+  }
+  return String(v);
+}
+
+function number(flags: Flags, name: string, min: number, max: number, integer: boolean): number | undefined {
+  const v = text(flags, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new CliError(`--${name} expects ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+  }
+  return n;
+}
+
+async function accountFrom(store: Store, flags: Flags) {
+  const raw = text(flags, 'account', true);
+  const id = decodeId(raw);
+  const account = id === undefined ? undefined : await store.accounts.get(id);
+  if (!account) throw new CliError(`no account ${raw}`);
+  return account;
+}
+
+/** The administration commands that work on the store: accounts, keys, bots. */
+export const adminCommands: Record<string, (store: Store, args: string[], flags: Flags, defaultModel: string | null) => Promise<void>> = {
+  async 'account create'(store, _args, flags) {
+    const name = text(flags, 'name', true);
+    const plan = text(flags, 'plan');
+    const limitFlag = number(flags, 'message-limit', 0, 1e12, true);
+    if (plan !== undefined && limitFlag !== undefined) throw new CliError('give --plan or --message-limit, not both');
+    if (plan !== undefined && !(plan in PLANS)) {
+      throw new CliError(`--plan expects one of: ${Object.keys(PLANS).join(', ')}`);
+    }
+    const messageLimit = plan !== undefined ? PLANS[plan] : limitFlag ?? null;
+    const account = await store.accounts.create({ name, plan: plan ?? null, messageLimit, createdAt: Date.now() });
+    const json = accountJson(account);
+    printResult(!!flags.json, json, `Created account ${json.id} (${name}), message limit: ${messageLimit ?? 'none'}`);
+  },
+
+  async 'account list'(store, _args, flags) {
+    const accounts = (await store.accounts.list()).map(accountJson);
+    printResult(!!flags.json, { data: accounts }, table(accounts));
+  },
+
+  async 'key create'(store, _args, flags) {
+    const account = await accountFrom(store, flags);
+    const { key, record } = await createApiKey(store, account.id, text(flags, 'name') ?? null);
+    const json = { id: apiKeyJson(record).id, key, account_id: apiKeyJson(record).account_id };
+    printResult(!!flags.json, json, `${key}\n(key ${json.id}; shown once — store it now)`);
+  },
+
+  async 'key revoke'(store, args, flags) {
+    const raw = args[0] ?? text(flags, 'id');
+    if (!raw) throw new CliError('usage: parley key revoke ID');
+    const id = decodeId(raw);
+    const revoked = id === undefined ? undefined : await store.apiKeys.revoke(id, Date.now());
+    if (!revoked) throw new CliError(`no key ${raw}`);
+    printResult(!!flags.json, apiKeyJson(revoked), `Revoked key ${raw}`);
+  },
+
+  async 'key list'(store, _args, flags) {
+    const account = await accountFrom(store, flags);
+    const keys = (await store.apiKeys.listByAccount(account.id)).map(apiKeyJson);
+    printResult(!!flags.json, { data: keys }, table(keys));
+  },
+
+  async 'bot create'(store, _args, flags, defaultModel) {
+    const account = await accountFrom(store, flags);
+    const bot = await store.bots.create(account.id, {
+      name: text(flags, 'name', true),
+      model: text(flags, 'model') ?? null,
+      systemPrompt: text(flags, 'prompt') ?? null,
+      temperature: number(flags, 'temperature', 0, 2, false) ?? null,
+      maxReplyTokens: number(flags, 'max-tokens', 1, 1_000_000, true) ?? null,
+    }, Date.now());
+    const json = botAdminJson(bot, defaultModel);
+    printResult(!!flags.json, json, `Created bot ${json.id} (${json.name}) in account ${json.account_id}`);
+  },
+
+  async 'bot list'(store, _args, flags, defaultModel) {
+    const account = await accountFrom(store, flags);
+    const { items } = await store.bots.list(account.id, {}, { limit: 1_000_000, offset: 0 });
+    const bots = items.map((b) => botAdminJson(b, defaultModel));
+    printResult(!!flags.json, { data: bots }, table(bots.map(({ id, name, model, created_at }) => ({ id, name, model, created_at }))));
+  },
+};

@@ -1,0 +1,37 @@
+import { invalidField, notFound } from '../errors.js';
+import type { ConversationInput, Store } from '../store/store.js';
+import type { Conversation } from './entities.js';
+
+/** Checks what a conversation refers to, so that another account's bot is as unknown as a missing one. */
+async function checkInput(store: Store, accountId: number, input: ConversationInput): Promise<void> {
+  if (!(await store.bots.get(accountId, input.botId))) {
+    throw invalidField('bot_id', 'The selected bot id is invalid.');
+  }
+}
+
+export async function createConversation(store: Store, accountId: number, input: ConversationInput): Promise<Conversation> {
+  await checkInput(store, accountId, input);
+  return store.conversations.create(accountId, input, Date.now());
+}
+
+export async function updateConversation(
+  store: Store, accountId: number, id: number, input: ConversationInput,
+): Promise<Conversation> {
+  if (!(await store.conversations.get(accountId, id))) throw notFound('Conversation');
+  await checkInput(store, accountId, input);
+  const updated = await store.conversations.update(accountId, id, input);
+  if (!updated) throw notFound('Conversation');
+  return updated;
+}
+
+export async function getConversation(
+  store: Store, accountId: number, id: number, withDocumentIds: boolean,
+): Promise<Conversation> {
+  const c = await store.conversations.get(accountId, id, { withDocumentIds });
+  if (!c) throw notFound('Conversation');
+  return c;
+}
+
+export async function deleteConversation(store: Store, accountId: number, id: number): Promise<void> {
+  if (!(await store.conversations.delete(accountId, id))) throw notFound('Conversation');
+}

@@ -1,0 +1,72 @@
+/** The records Parley keeps. Ids are the store's integers; the API shows them encoded (see public-ids.ts). */
+
+export interface Account {
+  id: number;
+  name: string;
+  plan: string | null;
+  /** Messages allowed in any rolling 30 days; null means no limit. */
+  messageLimit: number | null;
+  createdAt: number;
+}
+
+export interface ApiKey {
+  id: number;
+  accountId: number;
+  name: string | null;
+  /** The public part of the key, used to find it; the secret part is only ever stored hashed. */
+  prefix: string;
+  hash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface Bot {
+  id: number;
+  accountId: number;
+  name: string;
+  model: string | null;
+  systemPrompt: string | null;
+  temperature: number | null;
+  maxReplyTokens: number | null;
+  createdAt: number;
+}
+
+export interface Conversation {
+  id: number;
+  accountId: number;
+  botId: number;
+  name: string;
+  createdAt: number;
+  /** Present only when asked for. */
+  documentIds?: number[];
+}
+
+export type MessageStatus = 'in_progress' | 'done' | 'failed';
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface Message {
+  id: number;
+  accountId: number;
+  conversationId: number;
+  content: string;
+  machine: boolean;
+  status: MessageStatus;
+  flagged: boolean;
+  usage: TokenUsage | null;
+  createdAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}

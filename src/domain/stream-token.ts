@@ -1,0 +1,71 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+/** What a stream URL grants: reading one reply of one account until `expiresAt` (Unix ms). */
+export interface StreamGrant {
+  replyId: number;
+  accountId: number;
+  expiresAt: number;
+}
+
+export type OpenedToken = { ok: true; grant: StreamGrant } | { ok: false; reason: 'invalid' | 'expired' };
+
+/**
+ * Seals grants with AES-256-GCM. The token is base64url of `{"iv","value","mac","tag"}` — the
+ * envelope the published stream URLs use — with `mac` empty because GCM's tag authenticates.
+ */
+export class StreamTokens {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, 'parley', 'stream-url v1', 32));
+  }
+
+  seal(grant: StreamGrant): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const plain = JSON.stringify([grant.replyId, grant.accountId, grant.expiresAt]);
+    const value = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return Buffer.from(envelope(iv, value, cipher.getAuthTag())).toString('base64url');
+  }
+
+  open(token: string, now = Date.now()): OpenedToken {
+    const grant = this.decrypt(token);
+    if (!grant) return { ok: false, reason: 'invalid' };
+    if (grant.expiresAt <= now) return { ok: false, reason: 'expired' };
+    return { ok: true, grant };
+  }
+
+  private decrypt(token: string): StreamGrant | undefined {
+    if (token.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+    const json = Buffer.from(token, 'base64url');
+    // Base64 has spare bits, so several strings decode alike; accept only the one we would have made,
+    // so that changing any character of a token is caught.
+    if (json.toString('base64url') !== token) return undefined;
+    let parts: { iv?: unknown; value?: unknown; tag?: unknown };
+    try {
+      parts = JSON.parse(json.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    if (typeof parts.iv !== 'string' || typeof parts.value !== 'string' || typeof parts.tag !== 'string') return undefined;
+    const iv = Buffer.from(parts.iv, 'base64');
+    const value = Buffer.from(parts.value, 'base64');
+    const tag = Buffer.from(parts.tag, 'base64');
+    if (iv.length !== 12 || tag.length !== 16 || envelope(iv, value, tag) !== json.toString('utf8')) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
+      decipher.setAuthTag(tag);
+      const plain = Buffer.concat([decipher.update(value), decipher.final()]).toString('utf8');
+      const [replyId, accountId, expiresAt] = JSON.parse(plain) as number[];
+      return { replyId, accountId, expiresAt };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function envelope(iv: Buffer, value: Buffer, tag: Buffer): string {
+  return JSON.stringify({
+    iv: iv.toString('base64'), value: value.toString('base64'), mac: '', tag: tag.toString('base64'),
+  });
+}

@@ -1,0 +1,42 @@
+import type { Bot } from '../../domain/entities.js';
+import type { BotRepo } from '../store.js';
+import type { SqliteDb } from './sqlite-database.js';
+import { containsPattern } from './sql-helpers.js';
+
+interface Row {
+  id: number; account_id: number; name: string; model: string | null; system_prompt: string | null;
+  temperature: number | null; max_reply_tokens: number | null; created_at: number;
+}
+
+const toBot = (r: Row): Bot => ({
+  id: r.id, accountId: r.account_id, name: r.name, model: r.model, systemPrompt: r.system_prompt,
+  temperature: r.temperature, maxReplyTokens: r.max_reply_tokens, createdAt: r.created_at,
+});
+
+export function sqliteBots(db: SqliteDb): BotRepo {
+  const insert = db.prepare(`INSERT INTO bots
+    (account_id, name, model, system_prompt, temperature, max_reply_tokens, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`);
+  const byId = db.prepare('SELECT * FROM bots WHERE account_id = ? AND id = ?');
+  const page = db.prepare(`SELECT * FROM bots WHERE account_id = ? AND name LIKE ? ESCAPE '\\'
+    ORDER BY id LIMIT ? OFFSET ?`);
+  const total = db.prepare(`SELECT count(*) FROM bots WHERE account_id = ? AND name LIKE ? ESCAPE '\\'`).pluck();
+  return {
+    async create(accountId, b, createdAt) {
+      return toBot(insert.get(
+        accountId, b.name, b.model, b.systemPrompt, b.temperature, b.maxReplyTokens, createdAt,
+      ) as Row);
+    },
+    async get(accountId, id) {
+      const r = byId.get(accountId, id) as Row | undefined;
+      return r && toBot(r);
+    },
+    async list(accountId, filter, { limit, offset }) {
+      const pattern = containsPattern(filter.keyword ?? '');
+      return {
+        items: (page.all(accountId, pattern, limit, offset) as Row[]).map(toBot),
+        total: total.get(accountId, pattern) as number,
+      };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { Conversation } from '../../domain/entities.js';
+import type { ConversationRepo } from '../store.js';
+import type { SqliteDb } from './sqlite-database.js';
+import { containsPattern } from './sql-helpers.js';
+
+interface Row { id: number; account_id: number; bot_id: number; name: string; created_at: number }
+
+const toConversation = (r: Row): Conversation => ({
+  id: r.id, accountId: r.account_id, botId: r.bot_id, name: r.name, createdAt: r.created_at,
+});
+
+export function sqliteConversations(db: SqliteDb): ConversationRepo {
+  const insert = db.prepare(
+    'INSERT INTO conversations (account_id, bot_id, name, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+  );
+  const byId = db.prepare('SELECT * FROM conversations WHERE account_id = ? AND id = ?');
+  const filtered = `FROM conversations WHERE account_id = ? AND (? IS NULL OR bot_id = ?)
+    AND name LIKE ? ESCAPE '\\'`;
+  const page = db.prepare(`SELECT * ${filtered} ORDER BY id LIMIT ? OFFSET ?`);
+  const total = db.prepare(`SELECT count(*) ${filtered}`).pluck();
+  const update = db.prepare(
+    'UPDATE conversations SET name = ?, bot_id = ? WHERE account_id = ? AND id = ? RETURNING *',
+  );
+  const remove = db.prepare('DELETE FROM conversations WHERE account_id = ? AND id = ?');
+  const docsOf = db.prepare(`SELECT conversation_id, document_id FROM conversation_documents
+    WHERE conversation_id IN (SELECT value FROM json_each(?)) ORDER BY conversation_id, document_id`);
+  const clearDocs = db.prepare('DELETE FROM conversation_documents WHERE conversation_id = ?');
+  const addDoc = db.prepare(
+    'INSERT OR IGNORE INTO conversation_documents (conversation_id, document_id) VALUES (?, ?)',
+  );
+
+  const setDocuments = (conversationId: number, ids: number[]) => {
+    clearDocs.run(conversationId);
+    for (const d of ids) addDoc.run(conversationId, d);
+  };
+
+  const withDocuments = (list: Conversation[]): Conversation[] => {
+    const byConversation = new Map<number, number[]>(list.map((c) => [c.id, []]));
+    const rows = docsOf.all(JSON.stringify(list.map((c) => c.id))) as { conversation_id: number; document_id: number }[];
+    for (const r of rows) byConversation.get(r.conversation_id)!.push(r.document_id);
+    return list.map((c) => ({ ...c, documentIds: byConversation.get(c.id)! }));
+  };
+
+  const createTx = db.transaction((accountId: number, botId: number, name: string, createdAt: number, docs: number[]) => {
+    const c = toConversation(insert.get(accountId, botId, name, createdAt) as Row);
+    setDocuments(c.id, docs);
+    return c;
+  });
+  const updateTx = db.transaction((accountId: number, id: number, name: string, botId: number, docs?: number[]) => {
+    const r = update.get(name, botId, accountId, id) as Row | undefined;
+    if (r && docs) setDocuments(id, docs);
+    return r && toConversation(r);
+  });
+
+  return {
+    async create(accountId, input, createdAt) {
+      const c = createTx(accountId, input.botId, input.name, createdAt, input.documentIds ?? []);
+      return { ...c, documentIds: [...new Set(input.documentIds ?? [])].sort((a, b) => a - b) };
+    },
+    async get(accountId, id, opts) {
+      const r = byId.get(accountId, id) as Row | undefined;
+      if (!r) return undefined;
+      const c = toConversation(r);
+      return opts?.withDocumentIds ? withDocuments([c])[0] : c;
+    },
+    async list(accountId, filter, { limit, offset }) {
+      const bot = filter.botId ?? null;
+      const pattern = containsPattern(filter.keyword ?? '');
+      const items = (page.all(accountId, bot, bot, pattern, limit, offset) as Row[]).map(toConversation);
+      return {
+        items: filter.withDocumentIds ? withDocuments(items) : items,
+        total: total.get(accountId, bot, bot, pattern) as number,
+      };
+    },
+    async update(accountId, id, input) {
+      const c = updateTx(accountId, id, input.name, input.botId, input.documentIds);
+      return c && withDocuments([c])[0];
+    },
+    async delete(accountId, id) {
+      return remove.run(accountId, id).changes > 0;
+    },
+  };
+}

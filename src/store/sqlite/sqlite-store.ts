@@ -1,0 +1,32 @@
+import type { Store } from '../store.js';
+import { sqliteAccounts } from './sqlite-accounts.js';
+import { sqliteApiKeys } from './sqlite-api-keys.js';
+import { sqliteBots } from './sqlite-bots.js';
+import { sqliteConversations } from './sqlite-conversations.js';
+import { openSqlite, type SqliteDb } from './sqlite-database.js';
+import { sqliteMessages } from './sqlite-messages.js';
+
+export interface SqliteStore extends Store {
+  /** The open database, for tools (benchmarks, seeding) that need raw SQL. */
+  readonly db: SqliteDb;
+}
+
+/** The embedded store: one SQLite file (WAL), migrated when opened. */
+export function createSqliteStore(file: string): SqliteStore {
+  const db = openSqlite(file);
+  const ping = db.prepare('SELECT 1');
+  return {
+    db,
+    accounts: sqliteAccounts(db),
+    apiKeys: sqliteApiKeys(db),
+    bots: sqliteBots(db),
+    conversations: sqliteConversations(db),
+    messages: sqliteMessages(db),
+    async ping() {
+      ping.get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type {
+  Account, ApiKey, Bot, Conversation, Message, MessageStatus, Page, PageRequest, TokenUsage,
+} from '../domain/entities.js';
+
+/**
+ * The storage port. Every method that reads an account's data takes the account id, so that
+ * another account's ids behave exactly like ids that do not exist. Times are Unix milliseconds.
+ */
+export interface Store {
+  readonly accounts: AccountRepo;
+  readonly apiKeys: ApiKeyRepo;
+  readonly bots: BotRepo;
+  readonly conversations: ConversationRepo;
+  readonly messages: MessageRepo;
+  /** Resolves when the store answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AccountRepo {
+  create(input: { name: string; plan: string | null; messageLimit: number | null; createdAt: number }): Promise<Account>;
+  get(id: number): Promise<Account | undefined>;
+  list(): Promise<Account[]>;
+  count(): Promise<number>;
+}
+
+export interface ApiKeyRepo {
+  create(input: { accountId: number; name: string | null; prefix: string; hash: string; createdAt: number }): Promise<ApiKey>;
+  findByPrefix(prefix: string): Promise<ApiKey | undefined>;
+  touch(id: number, at: number): Promise<void>;
+  /** Returns the key as revoked, or undefined when there is no such key. */
+  revoke(id: number, at: number): Promise<ApiKey | undefined>;
+  listByAccount(accountId: number): Promise<ApiKey[]>;
+}
+
+export interface BotInput {
+  name: string;
+  model: string | null;
+  systemPrompt: string | null;
+  temperature: number | null;
+  maxReplyTokens: number | null;
+}
+
+export interface BotRepo {
+  create(accountId: number, input: BotInput, createdAt: number): Promise<Bot>;
+  get(accountId: number, id: number): Promise<Bot | undefined>;
+  list(accountId: number, filter: { keyword?: string }, page: PageRequest): Promise<Page<Bot>>;
+}
+
+export interface ConversationInput {
+  name: string;
+  botId: number;
+  /** Undefined leaves the focus documents as they are (on update). */
+  documentIds?: number[];
+}
+
+export interface ConversationRepo {
+  create(accountId: number, input: ConversationInput, createdAt: number): Promise<Conversation>;
+  get(accountId: number, id: number, opts?: { withDocumentIds?: boolean }): Promise<Conversation | undefined>;
+  list(
+    accountId: number,
+    filter: { botId?: number; keyword?: string; withDocumentIds?: boolean },
+    page: PageRequest,
+  ): Promise<Page<Conversation>>;
+  update(accountId: number, id: number, input: ConversationInput): Promise<Conversation | undefined>;
+  /** Deletes the conversation and its messages; false when there was none. */
+  delete(accountId: number, id: number): Promise<boolean>;
+}
+
+export interface SendInput {
+  accountId: number;
+  conversationId: number;
+  content: string;
+  createdAt: number;
+  /** The account's rolling 30-day limit; null for none. */
+  messageLimit: number | null;
+}
+
+export interface ReplyOutcome {
+  content: string;
+  status: Exclude<MessageStatus, 'in_progress'>;
+  usage: TokenUsage | null;
+  flagged: boolean;
+  /** When set, the user message this reply answers stops counting against the quota. */
+  refund?: { accountId: number; sentAt: number };
+}
+
+export interface MessageRepo {
+  /**
+   * In one atomic step: checks the 30-day quota, stores the user's message and an empty
+   * in-progress reply, and counts the message. Undefined when the quota is reached (nothing stored).
+   */
+  send(input: SendInput): Promise<{ user: Message; reply: Message } | undefined>;
+  get(accountId: number, id: number): Promise<Message | undefined>;
+  list(accountId: number, filter: { conversationId?: number }, page: PageRequest): Promise<Page<Message>>;
+  /** The conversation's messages before `beforeId`, newest first, leaving out failed and unfinished replies. */
+  history(conversationId: number, beforeId: number, limit: number): Promise<Message[]>;
+  /** Saves what an in-progress reply has so far (batched by the caller). */
+  savePartial(parts: { id: number; content: string }[]): Promise<void>;
+  finishReply(id: number, outcome: ReplyOutcome): Promise<void>;
+  /** Marks replies left in progress (by a process that died) as failed; returns how many. */
+  failInProgress(errorText: string): Promise<number>;
+  /** Messages counted against the quota in the 30 days ending at `now`. */
+  countInWindow(accountId: number, now: number): Promise<number>;
+}

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Any origin may call: keys travel in a header, never in cookies, so there is nothing to steal. */
+export const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'location, x-request-id',
+};
+
+export function registerCors(app: FastifyInstance): void {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(CORS_HEADERS);
+  });
+  app.options('*', async (_request, reply) => {
+    reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS')
+      .header('access-control-allow-headers', 'authorization, content-type, last-event-id')
+      .header('access-control-max-age', '86400')
+      .send();
+  });
+}

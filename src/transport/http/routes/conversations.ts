@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  createConversation, deleteConversation, getConversation, updateConversation,
+} from '../../../domain/conversations.js';
+import { notFound } from '../../../errors.js';
+import type { ConversationInput } from '../../../store/store.js';
+import { conversationJson } from '../../presenters.js';
+import { decodeId } from '../../public-ids.js';
+import { accountOf } from '../auth.js';
+import { pageJson, readPage } from '../pagination.js';
+import type { RouteDeps } from '../route-deps.js';
+import { Input } from '../validation.js';
+
+const MAX_DOCUMENTS = 1000;
+
+function readConversation(body: unknown): ConversationInput {
+  const input = Input.of(body);
+  const name = input.requiredString('name', 255);
+  const botId = input.requiredId('bot_id');
+  const documentIds = input.optionalIdList('document_ids', MAX_DOCUMENTS);
+  input.done();
+  return { name, botId: botId!, documentIds };
+}
+
+const idParam = (request: FastifyRequest) => {
+  const id = decodeId((request.params as { id: string }).id);
+  if (id === undefined) throw notFound('Conversation');
+  return id;
+};
+
+const wantsDocumentIds = (request: FastifyRequest) => Input.of(request.query).list('includes').has('document_ids');
+
+export function conversationRoutes(app: FastifyInstance, { store }: RouteDeps): void {
+  app.get('/conversations', async (request) => {
+    const input = Input.of(request.query);
+    const keyword = input.optionalString('keyword', 255);
+    const botId = input.filterId('bot_id');
+    const page = readPage(input);
+    input.done();
+    const withDocumentIds = wantsDocumentIds(request);
+    const result = await store.conversations.list(accountOf(request).id, { botId, keyword, withDocumentIds }, page);
+    return pageJson(result, page, conversationJson);
+  });
+
+  app.post('/conversations', async (request, reply) => {
+    const c = await createConversation(store, accountOf(request).id, readConversation(request.body));
+    return reply.code(201).send({ data: conversationJson(c) });
+  });
+
+  app.get('/conversations/:id', async (request) => {
+    const c = await getConversation(store, accountOf(request).id, idParam(request), wantsDocumentIds(request));
+    return { data: conversationJson(c) };
+  });
+
+  app.post('/conversations/:id', async (request) => {
+    const id = idParam(request);
+    const c = await updateConversation(store, accountOf(request).id, id, readConversation(request.body));
+    return { data: conversationJson(c) };
+  });
+
+  app.delete('/conversations/:id', async (request, reply) => {
+    await deleteConversation(store, accountOf(request).id, idParam(request));
+    return reply.code(204).send();
+  });
+}

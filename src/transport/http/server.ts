@@ -23,7 +23,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     requestTimeout: 0,
     return503OnClosing: true,
     // Stream tokens are path segments of about 200 characters.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // Errors the router raises before any route runs (bad URL encoding, over-long segments).
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       reply.code(error.statusCode ?? 400).send({ message: error.message });

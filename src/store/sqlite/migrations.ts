@@ -72,4 +72,20 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'fallback models, estimated usage, reply sources',
+    sql: `
+      ALTER TABLE bots ADD COLUMN fallback_model TEXT;
+      ALTER TABLE messages ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE message_sources (
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        document_id INTEGER NOT NULL,
+        document_name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (message_id, position)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

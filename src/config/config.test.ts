@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+import { bool, duration, httpUrl, int, num, oneOf } from './env-parsers.js';
+
+const cwd = path.resolve('/srv/parley');
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, cwd);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('loadConfig', () => {
+  it('has embedded defaults', () => {
+    const c = loadConfig({}, cwd);
+    expect(c).toMatchObject({
+      port: 8080, host: '127.0.0.1', dataDir: path.join(cwd, 'data'), secret: undefined, logLevel: 'info',
+      bodyLimitBytes: 2 * 1024 * 1024, trustProxy: false, publicUrl: undefined, shutdownGraceMs: 10_000,
+    });
+    expect(c.databaseUrl).toBe(`sqlite:${path.join(cwd, 'data', 'parley.db')}`);
+  });
+
+  it('reads the variables, an empty one counting as unset', () => {
+    const c = loadConfig({
+      PORT: '0', HOST: '0.0.0.0', PARLEY_DATA_DIR: 'state', BODY_LIMIT_BYTES: '4096', TRUST_PROXY: 'yes',
+      PUBLIC_URL: 'https://parley.example/', STREAM_URL_TTL: '15m', SHUTDOWN_GRACE: '1500ms', LOG_LEVEL: '',
+      PARLEY_SECRET: 's'.repeat(32),
+    }, cwd);
+    expect(c).toMatchObject({
+      port: 0, host: '0.0.0.0', dataDir: path.join(cwd, 'state'), bodyLimitBytes: 4096, trustProxy: true,
+      publicUrl: 'https://parley.example', streamUrlTtlMs: 900_000, shutdownGraceMs: 1500, logLevel: 'info',
+      secret: 's'.repeat(32),
+    });
+    expect(c.databaseUrl).toBe(`sqlite:${path.join(cwd, 'state', 'parley.db')}`);
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/parley/parley.db' }, cwd).databaseUrl).toBe('sqlite:/var/lib/parley/parley.db');
+  });
+
+  it.each([
+    ['PORT', 'abc'], ['PORT', '65536'], ['PORT', '-1'], ['PORT', '80.5'],
+    ['BODY_LIMIT_BYTES', '10'], ['BODY_LIMIT_BYTES', 'lots'],
+    ['TRUST_PROXY', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['PUBLIC_URL', 'parley.example'], ['PUBLIC_URL', 'ftp://parley.example'],
+    ['STREAM_PUBLIC_URL', 'not a url'],
+    ['LLM_BASE_URL', 'localhost:11434'],
+    ['STREAM_URL_TTL', '10x'], ['STREAM_URL_TTL', '0'],
+    ['STREAM_KEEPALIVE', 'often'],
+    ['SHUTDOWN_GRACE', '-5s'],
+    ['PARLEY_SECRET', 'too short'],
+    ['DATABASE_URL', 'mysql://db/parley'], ['DATABASE_URL', 'sqlite:'],
+  ])('refuses %s=%j with a message naming it', (name, value) => {
+    const err = configError({ [name]: value });
+    expect(err.variable).toBe(name);
+    expect(err.message.startsWith(`${name} `)).toBe(true);
+    expect(err.message).toContain(JSON.stringify(value));
+  });
+});
+
+describe('env parsers', () => {
+  it('int takes whole numbers within bounds', () => {
+    const p = int(1, 10);
+    expect(p('7')).toBe(7);
+    expect(p(' 10 ')).toBe(10);
+    for (const bad of ['0', '11', '1.0', '1e1', '', 'seven', '0x5']) expect(() => p(bad), bad).toThrow(/whole number from 1 to 10/);
+  });
+
+  it('num takes finite numbers within bounds', () => {
+    const p = num(0, 2);
+    expect(p('0.7')).toBe(0.7);
+    for (const bad of ['', ' ', '3', '-0.1', 'Infinity', 'NaN', 'x']) expect(() => p(bad), bad).toThrow(/number from 0 to 2/);
+  });
+
+  it('duration reads units, a bare number as seconds', () => {
+    const p = duration(1, 86_400_000);
+    expect([p('1500ms'), p('30s'), p('15m'), p('1h'), p('1d'), p('2'), p('0.5s')])
+      .toEqual([1500, 30_000, 900_000, 3_600_000, 86_400_000, 2000, 500]);
+    for (const bad of ['', 's', '1w', '-1s', '2d', '0']) expect(() => p(bad), bad).toThrow(/duration/);
+  });
+
+  it('oneOf, httpUrl and bool', () => {
+    expect(oneOf('a', 'b')('b')).toBe('b');
+    expect(() => oneOf('a', 'b')('c')).toThrow('expects one of: a, b');
+    expect(httpUrl('http://x.example:8080/base//')).toBe('http://x.example:8080/base');
+    for (const bad of ['x.example', 'file:///etc', '']) expect(() => httpUrl(bad), bad).toThrow(/http\(s\) URL/);
+    expect(['1', 'TRUE', 'on', 'yes'].map(bool)).toEqual([true, true, true, true]);
+    expect(['0', 'false', 'Off', 'no'].map(bool)).toEqual([false, false, false, false]);
+    expect(() => bool('2')).toThrow('expects true or false');
+  });
+});

@@ -1,12 +1,19 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import type { ChatModel } from './chat-model/chat-model.js';
-import { openAiCompatibleModel } from './chat-model/openai/openai-chat-model.js';
-import { unconfiguredModel } from './chat-model/unconfigured/unconfigured-chat-model.js';
+import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.js';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
+import { localBlobStore } from './blob-store/local/local-blob-store.js';
+import { ImportWorker } from './domain/imports/import-worker.js';
+import type { KnowledgeServices } from './domain/knowledge-services.js';
 import { ReplyGenerations } from './domain/reply-generations.js';
+import { UploadUrls } from './domain/upload-urls.js';
+import { openRetriever } from './retriever/open-retriever.js';
+import type { Retriever } from './retriever/retriever.js';
 import { StreamTokens } from './domain/stream-token.js';
+import { loadTokenizer } from './domain/token-count.js';
+import { openAiModerator } from './moderation/openai-moderator.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { memoryStreamBus } from './stream-bus/memory/memory-stream-bus.js';
@@ -21,41 +28,73 @@ export interface App {
   store: Store;
   bus: StreamBus;
   generations: ReplyGenerations;
+  models: ModelCatalog;
+  retriever: Retriever;
+  imports: ImportWorker;
   /** Listens on `config.port` (0: a free port) and returns the address. */
   listen(): Promise<string>;
   /** Stops taking requests, lets replies finish (up to the grace period), then closes everything. */
   close(): Promise<void>;
 }
 
-export function chatModelFor(config: Config): ChatModel {
-  const { baseUrl, apiKey, model } = config.llm;
-  return baseUrl ? openAiCompatibleModel({ baseUrl, apiKey, defaultModel: model }) : unconfiguredModel();
-}
-
 /** Wires the adapters the configuration names into the domain and the HTTP server. */
-export async function createApp(config: Config, overrides: { model?: ChatModel; store?: Store } = {}): Promise<App> {
+export async function createApp(
+  config: Config, overrides: { models?: ModelCatalog; store?: Store; retriever?: Retriever } = {},
+): Promise<App> {
+  const models = overrides.models ?? loadModelCatalog(config);
   const store = overrides.store ?? openStore(config.databaseUrl);
   const bus = memoryStreamBus();
-  const model = overrides.model ?? chatModelFor(config);
+  const { moderation } = config;
+  const moderator = moderation.baseUrl
+    ? openAiModerator({ baseUrl: moderation.baseUrl, apiKey: moderation.apiKey, model: moderation.model })
+    : undefined;
   const secret = resolveSecret(config.secret, config.dataDir);
   const log = pino({ level: config.logLevel });
   const hub = new SseHub(config.keepAliveMs);
+  const retriever = overrides.retriever ?? openRetriever(store, config.knowledge, log);
+  const blobs = localBlobStore(path.join(config.dataDir, 'blobs'));
+  const { knowledge: k } = config;
+  const imports = new ImportWorker({ store, retriever, blobs, log }, {
+    concurrency: k.importConcurrency,
+    timeoutMs: k.importTimeoutMs,
+    webpage: { maxBytes: k.webpage.maxBytes, timeoutMs: k.webpage.timeoutMs, maxRedirects: k.webpage.maxRedirects, allow: k.webpage.allow },
+  });
+  const knowledge: KnowledgeServices = {
+    retriever, blobs, wakeImports: () => imports.wake(), uploadUrls: new UploadUrls(secret), settings: k,
+  };
   const generations = new ReplyGenerations(
-    { store, bus, model, log },
-    { timeoutMs: config.llm.timeoutMs, historyBudgetTokens: config.historyBudgetTokens, checkpointMs: 1000 },
+    { store, bus, models, log, moderator, retriever },
+    {
+      firstTokenMs: config.timeouts.firstTokenMs,
+      idleMs: config.timeouts.idleMs,
+      totalTimeoutMs: config.timeouts.totalMs,
+      maxRetries: config.retries.max,
+      maxRetryWaitMs: config.retries.maxWaitMs,
+      checkpointMs: 1000,
+      groundingPassages: config.knowledge.retrievalPassages,
+    },
   );
+  await loadTokenizer();
   const server = buildServer({
-    config, store, bus, generations, hub, log, tokens: new StreamTokens(secret), defaultModel: config.llm.model ?? null,
+    config, store, bus, generations, hub, log, tokens: new StreamTokens(secret), defaultModel: models.defaultName ?? null,
+    knowledge,
   });
 
   // Replies a previous process left half-made can never finish now.
   const stranded = await store.messages.failInProgress(INTERRUPTED_MESSAGE);
   if (stranded) server.log.warn({ count: stranded }, 'marked replies left in progress by a stopped process as failed');
-  if (!config.llm.baseUrl) server.log.warn('no language model is configured (LLM_BASE_URL): every reply will fail until one is');
+  if (models.defaultName === undefined) {
+    server.log.warn('no language model is configured (LLM_BASE_URL or PARLEY_MODELS): bots answer by quoting their knowledge base');
+  }
+  for (const name of await store.bots.modelsInUse()) {
+    if (!models.accepts(name)) server.log.warn({ model: name }, 'bots use a model that is not configured: their replies will fail');
+  }
+
+  await imports.start();
 
   let closed = false;
   return {
-    server, store, bus, generations,
+    server, store, bus, generations, models, retriever, imports,
     async listen() {
       return server.listen({ port: config.port, host: config.host });
     },
@@ -66,6 +105,7 @@ export async function createApp(config: Config, overrides: { model?: ChatModel; 
       await generations.shutdown(config.shutdownGraceMs);
       hub.closeAll();
       await serverClosed;
+      await imports.stop();
       await bus.close();
       await store.close();
     },

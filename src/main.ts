@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { adminCommands } from './cli/admin-commands.js';
 import { CliError } from './cli/cli-error.js';
 import { serve } from './cli/serve.js';
+import { loadModelCatalog } from './chat-model/model-catalog.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { openStore } from './store/open-store.js';
 
@@ -15,8 +16,13 @@ Usage:
   parley key create --account ID [--name N]
   parley key revoke ID
   parley key list --account ID
-  parley bot create --account ID --name N [--model M] [--prompt TEXT] [--temperature T] [--max-tokens N]
+  parley bot create --account ID --name N [--model M] [--fallback-model M] [--prompt TEXT]
+                    [--temperature T] [--max-tokens N] [--folders ID,ID]
   parley bot list --account ID
+  parley bot update ID [--name N] [--model M] [--prompt TEXT] [--temperature T] [--folders ID,ID]
+  parley folder create --account ID --name N
+  parley folder list --account ID
+  parley usage --account ID [--since DATE]
 
 Every command takes --json and then prints exactly one JSON object.
 Configuration comes from environment variables (and .env); see the README.`;
@@ -29,7 +35,8 @@ async function main(argv: string[]): Promise<void> {
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       name: { type: 'string' }, plan: { type: 'string' }, 'message-limit': { type: 'string' },
       account: { type: 'string' }, id: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' },
-      temperature: { type: 'string' }, 'max-tokens': { type: 'string' },
+      temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, 'fallback-model': { type: 'string' },
+      since: { type: 'string' }, folders: { type: 'string' },
     },
   });
   const [group, verb, ...rest] = positionals;
@@ -40,12 +47,12 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   if (group === 'serve') return serve(config);
 
-  const command = adminCommands[`${group} ${verb}`];
+  const command = adminCommands[`${group} ${verb}`] ?? (verb === undefined ? adminCommands[group] : undefined);
   if (!command) throw new CliError(`unknown command "${positionals.join(' ')}" (parley --help lists them)`);
   // Opening the store applies any pending migration before the command touches it.
   const store = openStore(config.databaseUrl);
   try {
-    await command(store, rest, values, config.llm.model ?? null);
+    await command(store, rest, values, { models: loadModelCatalog(config) });
   } finally {
     await store.close();
   }

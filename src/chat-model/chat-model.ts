@@ -20,6 +20,7 @@ export interface ChatRequest {
   signal: AbortSignal;
 }
 
+/** `content-filter`: the provider refused on policy grounds (OpenAI content_filter, Anthropic refusal). */
 export type FinishReason = 'stop' | 'length' | 'content-filter' | 'other';
 
 export type ChatStreamPart =
@@ -27,11 +28,16 @@ export type ChatStreamPart =
   | { type: 'finish'; finishReason: FinishReason; usage?: TokenUsage }
   | { type: 'error'; error: ChatModelError };
 
-/** An upstream failure: `statusCode` when the provider answered, `isRetryable` for 429/5xx/network. */
+/**
+ * An upstream failure: `statusCode` when the provider answered, `isRetryable` for 429/5xx/network,
+ * `retryAfterMs` from the provider's Retry-After, `aborted` when we cancelled the request ourselves.
+ */
 export class ChatModelError extends Error {
   constructor(
     message: string,
-    readonly options: { statusCode?: number; isRetryable?: boolean; cause?: unknown } = {},
+    readonly options: {
+      statusCode?: number; isRetryable?: boolean; retryAfterMs?: number; aborted?: boolean; cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
   }
@@ -40,5 +46,11 @@ export class ChatModelError extends Error {
   }
   get isRetryable() {
     return this.options.isRetryable ?? false;
+  }
+  get retryAfterMs() {
+    return this.options.retryAfterMs;
+  }
+  get aborted() {
+    return this.options.aborted ?? false;
   }
 }

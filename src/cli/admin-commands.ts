@@ -1,12 +1,20 @@
+import type { ModelCatalog } from '../chat-model/model-catalog.js';
 import { createApiKey } from '../domain/api-keys.js';
 import { PLANS } from '../domain/plans.js';
 import type { Store } from '../store/store.js';
 import { accountJson, apiKeyJson, botAdminJson } from '../transport/presenters.js';
 import { decodeId } from '../transport/public-ids.js';
 import { CliError } from './cli-error.js';
+import { checkedModel } from './model-flag.js';
+import { botWithFolders, folderFlag, knowledgeCommands } from './knowledge-commands.js';
 import { printResult, table } from './output.js';
 
 export type Flags = Record<string, string | boolean | undefined>;
+
+/** What commands may need besides the store. */
+export interface CommandContext {
+  models: ModelCatalog;
+}
 
 function text(flags: Flags, name: string, required: true): string;
 function text(flags: Flags, name: string, required?: false): string | undefined;
@@ -38,7 +46,22 @@ async function accountFrom(store: Store, flags: Flags) {
 }
 
 /** The administration commands that work on the store: accounts, keys, bots. */
-export const adminCommands: Record<string, (store: Store, args: string[], flags: Flags, defaultModel: string | null) => Promise<void>> = {
+/** A model name a bot may use (null when the flag is absent). */
+function modelFlag(flags: Flags, name: string, models: ModelCatalog): string | null {
+  const model = text(flags, name);
+  return model === undefined ? null : checkedModel(model, name, models);
+}
+
+/** `--since 2026-11-01` (or any date-time JS reads), default 30 days ago. */
+function sinceFlag(flags: Flags): number {
+  const raw = text(flags, 'since');
+  if (raw === undefined) return Date.now() - 30 * 86_400_000;
+  const at = Date.parse(raw);
+  if (Number.isNaN(at)) throw new CliError('--since expects a date such as 2026-11-01');
+  return at;
+}
+
+export const adminCommands: Record<string, (store: Store, args: string[], flags: Flags, ctx: CommandContext) => Promise<void>> = {
   async 'account create'(store, _args, flags) {
     const name = text(flags, 'name', true);
     const plan = text(flags, 'plan');
@@ -80,23 +103,48 @@ export const adminCommands: Record<string, (store: Store, args: string[], flags:
     printResult(!!flags.json, { data: keys }, table(keys));
   },
 
-  async 'bot create'(store, _args, flags, defaultModel) {
+  async 'bot create'(store, _args, flags, { models }) {
     const account = await accountFrom(store, flags);
+    const folderIds = await folderFlag(store, account.id, flags);
     const bot = await store.bots.create(account.id, {
       name: text(flags, 'name', true),
-      model: text(flags, 'model') ?? null,
+      model: modelFlag(flags, 'model', models),
+      fallbackModel: modelFlag(flags, 'fallback-model', models),
       systemPrompt: text(flags, 'prompt') ?? null,
       temperature: number(flags, 'temperature', 0, 2, false) ?? null,
       maxReplyTokens: number(flags, 'max-tokens', 1, 1_000_000, true) ?? null,
     }, Date.now());
-    const json = botAdminJson(bot, defaultModel);
+    if (folderIds) await store.botFolders.set(bot.id, folderIds);
+    const json = await botWithFolders(store, bot, models.defaultName ?? null);
     printResult(!!flags.json, json, `Created bot ${json.id} (${json.name}) in account ${json.account_id}`);
   },
 
-  async 'bot list'(store, _args, flags, defaultModel) {
+  async 'bot list'(store, _args, flags, { models }) {
+    const defaultModel = models.defaultName ?? null;
     const account = await accountFrom(store, flags);
     const { items } = await store.bots.list(account.id, {}, { limit: 1_000_000, offset: 0 });
     const bots = items.map((b) => botAdminJson(b, defaultModel));
     printResult(!!flags.json, { data: bots }, table(bots.map(({ id, name, model, created_at }) => ({ id, name, model, created_at }))));
   },
+
+  async usage(store, _args, flags) {
+    const account = await accountFrom(store, flags);
+    const since = sinceFlag(flags);
+    const t = await store.messages.usageTotals(account.id, since);
+    const json = {
+      account_id: accountJson(account).id,
+      since: new Date(since).toISOString(),
+      messages: t.messages,
+      replies: t.replies,
+      failed_replies: t.failedReplies,
+      prompt_tokens: t.promptTokens,
+      completion_tokens: t.completionTokens,
+      total_tokens: t.promptTokens + t.completionTokens,
+      estimated_replies: t.estimatedReplies,
+      messages_in_quota_window: await store.messages.countInWindow(account.id, Date.now()),
+      message_limit: account.messageLimit,
+    };
+    printResult(!!flags.json, json, table([json]));
+  },
+  ...knowledgeCommands,
 };

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { bool, duration, httpUrl, int, oneOf, str, type Parser } from './env-parsers.js';
+import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 
 /** Parley's whole configuration, read once from the environment (and `.env`) at start. */
 export interface Config {
@@ -18,14 +19,24 @@ export interface Config {
   keepAliveMs: number;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** The single provider set by LLM_* variables (PARLEY_MODELS can add more). */
   llm: {
+    provider: 'openai' | 'anthropic';
     baseUrl: string | undefined;
     apiKey: string | undefined;
     model: string | undefined;
-    timeoutMs: number;
+    contextTokens: number;
+    maxReplyTokens: number;
   };
-  historyBudgetTokens: number;
+  /** Path of a JSON file naming providers and models (see model-catalog.ts). */
+  modelsFile: string | undefined;
+  /** Bounds on one reply's generation. */
+  timeouts: { firstTokenMs: number; idleMs: number; totalMs: number };
+  retries: { max: number; maxWaitMs: number };
+  moderation: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   shutdownGraceMs: number;
+  /** Folders, documents, imports and retrieval (see knowledge-config.ts). */
+  knowledge: KnowledgeConfig;
 }
 
 export class ConfigError extends Error {
@@ -34,11 +45,11 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
-function read<T>(env: Env, name: string, parse: Parser<T>, fallback: T): T;
-function read<T>(env: Env, name: string, parse: Parser<T>): T | undefined;
-function read<T>(env: Env, name: string, parse: Parser<T>, fallback?: T): T | undefined {
+export function read<T>(env: Env, name: string, parse: Parser<T>, fallback: T): T;
+export function read<T>(env: Env, name: string, parse: Parser<T>): T | undefined;
+export function read<T>(env: Env, name: string, parse: Parser<T>, fallback?: T): T | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   try {
@@ -80,12 +91,29 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     bodyLimitBytes: read(env, 'BODY_LIMIT_BYTES', int(1024, 256 * 1024 * 1024), 2 * 1024 * 1024),
     trustProxy: read(env, 'TRUST_PROXY', bool, false),
     llm: {
+      provider: read(env, 'LLM_PROVIDER', oneOf('openai', 'anthropic'), 'openai'),
       baseUrl: read(env, 'LLM_BASE_URL', httpUrl),
       apiKey: read(env, 'LLM_API_KEY', str),
       model: read(env, 'LLM_MODEL', str),
-      timeoutMs: read(env, 'LLM_TIMEOUT', duration(100), 120_000),
+      contextTokens: read(env, 'LLM_CONTEXT_TOKENS', int(256, 100_000_000), 8192),
+      maxReplyTokens: read(env, 'LLM_MAX_REPLY_TOKENS', int(1, 10_000_000), 1024),
     },
-    historyBudgetTokens: read(env, 'HISTORY_BUDGET_TOKENS', int(0, 10_000_000), 6000),
+    modelsFile: read(env, 'PARLEY_MODELS', (raw) => path.resolve(cwd, raw)),
+    timeouts: {
+      firstTokenMs: read(env, 'LLM_FIRST_TOKEN_TIMEOUT', duration(10), 30_000),
+      idleMs: read(env, 'LLM_IDLE_TIMEOUT', duration(10), 30_000),
+      totalMs: read(env, 'LLM_TIMEOUT', duration(10), 120_000),
+    },
+    retries: {
+      max: read(env, 'LLM_MAX_RETRIES', int(0, 20), 3),
+      maxWaitMs: read(env, 'LLM_RETRY_MAX_WAIT', duration(0), 20_000),
+    },
+    moderation: {
+      baseUrl: read(env, 'MODERATION_BASE_URL', httpUrl),
+      apiKey: read(env, 'MODERATION_API_KEY', str),
+      model: read(env, 'MODERATION_MODEL', str),
+    },
     shutdownGraceMs: read(env, 'SHUTDOWN_GRACE', duration(0, 600_000), 10_000),
+    knowledge: readKnowledgeConfig(env),
   };
 }

@@ -1,4 +1,4 @@
-import { invalidField, notFound } from '../errors.js';
+import { invalidField, notFound, validationFailed, type FieldErrors } from '../errors.js';
 import type { ConversationInput, Store } from '../store/store.js';
 import type { Conversation } from './entities.js';
 
@@ -7,6 +7,20 @@ async function checkInput(store: Store, accountId: number, input: ConversationIn
   if (!(await store.bots.get(accountId, input.botId))) {
     throw invalidField('bot_id', 'The selected bot id is invalid.');
   }
+  await checkFocusDocuments(store, accountId, input);
+}
+
+/** Each focus document must be the account's and sit in a folder the conversation's bot may read. */
+async function checkFocusDocuments(store: Store, accountId: number, input: ConversationInput): Promise<void> {
+  const ids = input.documentIds;
+  if (!ids?.length) return;
+  const folders = await store.botFolders.list(input.botId);
+  const readable = new Set(folders.length ? await store.documents.inFolders(accountId, ids, folders) : []);
+  const errors: FieldErrors = {};
+  ids.forEach((id, i) => {
+    if (!readable.has(id)) errors[`document_ids.${i}`] = [`The selected document ids.${i} is invalid.`];
+  });
+  if (Object.keys(errors).length) throw validationFailed(errors);
 }
 
 export async function createConversation(store: Store, accountId: number, input: ConversationInput): Promise<Conversation> {

@@ -26,6 +26,8 @@ export interface Bot {
   accountId: number;
   name: string;
   model: string | null;
+  /** Tried when `model` fails before its first token. */
+  fallbackModel: string | null;
   systemPrompt: string | null;
   temperature: number | null;
   maxReplyTokens: number | null;
@@ -47,6 +49,20 @@ export type MessageStatus = 'in_progress' | 'done' | 'failed';
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** True when counted here with a tokenizer because the provider reported none. */
+  estimated?: boolean;
+}
+
+/** A document a reply drew on, as recorded with the reply. */
+export interface SourceRef {
+  documentId: number;
+  documentName: string;
+}
+
+/** A recorded source as shown: `documentUrl` is the page's URL for webpages, else null. */
+export interface MessageSource extends SourceRef {
+  documentUrl: string | null;
+  createdAt: number;
 }
 
 export interface Message {
@@ -69,4 +85,30 @@ export interface Page<T> {
 export interface PageRequest {
   limit: number;
   offset: number;
+}
+
+export interface Folder {
+  id: number;
+  accountId: number;
+  name: string;
+  createdAt: number;
+}
+
+/** `syncing` while its import runs, then `synced`, or `failed` with `failureReason`. */
+export type DocumentStatus = 'syncing' | 'synced' | 'failed';
+
+/** Where a document's text came from. */
+export type DocumentSource = 'text' | 'webpage' | 'file';
+
+export interface Document {
+  id: number;
+  accountId: number;
+  folderId: number;
+  name: string;
+  source: DocumentSource;
+  /** The page's URL for webpages. */
+  sourceUrl: string | null;
+  status: DocumentStatus;
+  failureReason: string | null;
+  createdAt: number;
 }

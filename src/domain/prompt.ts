@@ -1,22 +1,28 @@
 import type { ChatMessage } from '../chat-model/chat-model.js';
 import type { Bot, Message } from './entities.js';
-
-/** A rough token count (about four characters a token in English) for budgeting context. */
-export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+import { countPromptTokens, messageTokens } from './token-count.js';
 
 /**
- * The model's input: the bot's system prompt, then as many earlier messages as fit in
- * `budgetTokens` (newest kept first, none cut in half), then the new message.
+ * The model's input: the bot's system prompt (and any knowledge-base passages), then as many
+ * earlier messages as fit in `contextTokens` less the reply's maximum (newest kept first, none cut
+ * in half), then the new message. The system messages and the new message are always sent.
  */
-export function buildPrompt(bot: Bot, newestFirst: Message[], content: string, budgetTokens: number): ChatMessage[] {
+export function buildPrompt(
+  bot: Bot, newestFirst: Message[], content: string, budget: { contextTokens: number; maxReplyTokens: number },
+  extraSystem: ChatMessage[] = [],
+): ChatMessage[] {
+  const system: ChatMessage[] = [
+    ...(bot.systemPrompt ? [{ role: 'system' as const, content: bot.systemPrompt }] : []),
+    ...extraSystem,
+  ];
+  const last: ChatMessage = { role: 'user', content };
+  let room = budget.contextTokens - budget.maxReplyTokens - countPromptTokens([...system, last]);
   const earlier: ChatMessage[] = [];
-  let budget = budgetTokens;
   for (const m of newestFirst) {
-    budget -= estimateTokens(m.content);
-    if (budget < 0) break;
+    room -= messageTokens(m.id, m.content);
+    if (room < 0) break;
     earlier.push({ role: m.machine ? 'assistant' : 'user', content: m.content });
   }
   earlier.reverse();
-  const system: ChatMessage[] = bot.systemPrompt ? [{ role: 'system', content: bot.systemPrompt }] : [];
-  return [...system, ...earlier, { role: 'user', content }];
+  return [...system, ...earlier, last];
 }

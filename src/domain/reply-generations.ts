@@ -1,15 +1,36 @@
-import type { ChatModel } from '../chat-model/chat-model.js';
+import type { ModelCatalog, ModelTarget } from '../chat-model/model-catalog.js';
+import { NO_MODEL_MESSAGE } from '../chat-model/unconfigured/unconfigured-chat-model.js';
+import type { ChatMessage } from '../chat-model/chat-model.js';
+import type { Moderator } from '../moderation/moderator.js';
+import type { Retriever } from '../retriever/retriever.js';
 import type { Store } from '../store/store.js';
 import type { StreamBus } from '../stream-bus/stream-bus.js';
-import type { Bot, Message, TokenUsage } from './entities.js';
+import type { Bot, Message, MessageSource, SourceRef, TokenUsage } from './entities.js';
+import { EXTRACTIVE_PASSAGES, extractiveAnswer, wordPieces } from './extractive-answer.js';
+import { groundingMessage, sourcesOf } from './grounding.js';
+import { retrieveForConversation } from './knowledge-retrieval.js';
 import type { Logger } from './logger.js';
 import { buildPrompt } from './prompt.js';
+import { streamWithFallback, type AttemptPolicy } from './stream-with-fallback.js';
+import { countPromptTokens, countTokens } from './token-count.js';
 
-export interface GenerationSettings {
-  timeoutMs: number;
-  historyBudgetTokens: number;
+export interface GenerationSettings extends AttemptPolicy {
+  /** The longest a whole reply may take, retries included. */
+  totalTimeoutMs: number;
   /** How often text generated so far is saved, so a crash loses at most this much. */
   checkpointMs: number;
+  /** How many knowledge-base passages go into a reply's prompt. */
+  groundingPassages: number;
+}
+
+export interface GenerationDeps {
+  store: Store;
+  bus: StreamBus;
+  models: ModelCatalog;
+  log: Logger;
+  moderator?: Moderator;
+  /** The knowledge base; without it replies are not grounded. */
+  retriever?: Retriever;
 }
 
 export interface ReplyJob {
@@ -21,19 +42,22 @@ export interface ReplyJob {
 export interface ReplyResult {
   content: string;
   failed: boolean;
+  /** Ended early by a stop request; what was generated is kept as the reply. */
+  stopped: boolean;
   usage: TokenUsage | null;
   flagged: boolean;
 }
 
 interface Running {
   controller: AbortController;
+  stopped: boolean;
   text: string;
   saved: number;
   done: Promise<ReplyResult>;
 }
 
 /** How many earlier messages are read before the token budget picks among them. */
-const HISTORY_ROWS = 100;
+const HISTORY_ROWS = 200;
 
 /**
  * Runs reply generations in the background, independent of any reader: each one streams from the
@@ -43,10 +67,7 @@ export class ReplyGenerations {
   private readonly running = new Map<number, Running>();
   private readonly checkpointTimer: NodeJS.Timeout;
 
-  constructor(
-    private readonly deps: { store: Store; bus: StreamBus; model: ChatModel; log: Logger },
-    private readonly settings: GenerationSettings,
-  ) {
+  constructor(private readonly deps: GenerationDeps, private readonly settings: GenerationSettings) {
     this.checkpointTimer = setInterval(() => void this.checkpoint(), settings.checkpointMs);
     this.checkpointTimer.unref();
   }
@@ -57,19 +78,22 @@ export class ReplyGenerations {
 
   /** Starts generating `job.reply`; the promise settles once the outcome is stored. */
   start(job: ReplyJob): Promise<ReplyResult> {
-    const controller = new AbortController();
-    const run: Running = { controller, text: '', saved: 0, done: undefined as never };
+    const run: Running = { controller: new AbortController(), stopped: false, text: '', saved: 0, done: undefined as never };
     this.running.set(job.reply.id, run);
     run.done = this.generate(job, run).finally(() => this.running.delete(job.reply.id));
     return run.done;
   }
 
-  /** Aborts a running generation; false when it is not running here. */
-  stop(replyId: number, reason = 'The reply was stopped.'): boolean {
+  /**
+   * Stops a running generation: the upstream request is aborted and the reply keeps what was
+   * generated. Resolves with the outcome, or undefined when the reply is not running here.
+   */
+  stop(replyId: number): Promise<ReplyResult> | undefined {
     const run = this.running.get(replyId);
-    if (!run) return false;
-    run.controller.abort(new Error(reason));
-    return true;
+    if (!run) return undefined;
+    run.stopped = true;
+    run.controller.abort(new Error('The reply was stopped.'));
+    return run.done;
   }
 
   /** Lets running generations finish for up to `graceMs`, then fails the rest. */
@@ -79,68 +103,124 @@ export class ReplyGenerations {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
-    for (const id of this.running.keys()) this.stop(id, 'The server shut down before the reply was finished.');
+    for (const run of this.running.values()) {
+      run.controller.abort(new Error('The server shut down before the reply was finished.'));
+    }
     await all();
   }
 
   private async generate(job: ReplyJob, run: Running): Promise<ReplyResult> {
-    const { store, bus, model, log } = this.deps;
+    const { store, bus, log, moderator } = this.deps;
     const publisher = bus.open(job.reply.id);
     const { signal } = run.controller;
-    const timeout = setTimeout(
-      () => run.controller.abort(new Error(`The model did not finish within ${this.settings.timeoutMs / 1000} s.`)),
-      this.settings.timeoutMs,
+    const total = setTimeout(
+      () => run.controller.abort(new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`)),
+      this.settings.totalTimeoutMs,
     );
+    const userFlagged = moderator?.isFlagged(job.user.content);
     let error: string | undefined;
     let usage: TokenUsage | null = null;
     let flagged = false;
+    let sources: SourceRef[] = [];
+    const append = (text: string) => {
+      // Nothing is added once stopped: the stored reply is exactly what readers were sent.
+      if (signal.aborted) return;
+      run.text += text;
+      publisher.append(text);
+    };
     try {
-      const history = await store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
-      const messages = buildPrompt(job.bot, history, job.user.content, this.settings.historyBudgetTokens);
-      const request = {
-        model: job.bot.model ?? undefined,
-        messages,
-        temperature: job.bot.temperature ?? undefined,
-        maxTokens: job.bot.maxReplyTokens ?? undefined,
-        signal,
-      };
-      for await (const part of model.stream(request)) {
-        if (part.type === 'text-delta') {
-          run.text += part.text;
-          publisher.append(part.text);
-        } else if (part.type === 'finish') {
-          usage = part.usage ?? null;
-          flagged = part.finishReason === 'content-filter';
-        } else {
-          error = part.error.message;
-          break;
+      const targets = this.targetsFor(job.bot);
+      const extractive = targets === NO_MODEL_MESSAGE && this.deps.retriever !== undefined;
+      const passages = typeof targets !== 'string' || extractive
+        ? await this.retrieve(job, extractive ? EXTRACTIVE_PASSAGES : this.settings.groundingPassages)
+        : [];
+      sources = sourcesOf(passages);
+      if (extractive) {
+        // No model: answer with the knowledge base's own words.
+        for (const piece of wordPieces(extractiveAnswer(passages))) append(piece);
+      } else if (typeof targets === 'string') {
+        error = targets;
+      } else {
+        const history = await store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
+        const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
+        const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
+        const messages = buildPrompt(job.bot, history, job.user.content, {
+          contextTokens: targets[0].contextTokens, maxReplyTokens,
+        }, grounding);
+        const outcome = await streamWithFallback(
+          targets,
+          { messages, temperature: job.bot.temperature ?? undefined, maxTokens: maxReplyTokens },
+          signal,
+          this.settings,
+          append,
+        );
+        if (outcome.ok) {
+          flagged = outcome.finishReason === 'content-filter';
+          usage = outcome.usage ?? null;
+        } else if (!run.stopped) {
+          error = outcome.error.message;
         }
-        if (signal.aborted) break;
+        usage ??= {
+          promptTokens: countPromptTokens(messages), completionTokens: countTokens(run.text), estimated: true,
+        };
       }
-      if (signal.aborted && error === undefined) error = (signal.reason as Error).message;
     } catch (err) {
       log.error({ err, replyId: job.reply.id }, 'reply generation crashed');
       error = 'The reply could not be generated because of an internal error.';
     } finally {
-      clearTimeout(timeout);
+      clearTimeout(total);
     }
 
     const failed = error !== undefined;
-    const result: ReplyResult = { content: failed ? error! : run.text, failed, usage, flagged };
+    const content = failed ? error! : run.text;
+    if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content);
     try {
       await store.messages.finishReply(job.reply.id, {
-        content: result.content,
+        content,
         status: failed ? 'failed' : 'done',
-        usage,
+        usage: failed ? null : usage,
         flagged,
         refund: failed ? { accountId: job.user.accountId, sentAt: job.user.createdAt } : undefined,
+        sources: failed ? undefined : sources,
       });
     } catch (err) {
       log.error({ err, replyId: job.reply.id }, 'could not store the finished reply');
     }
     if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
-    publisher.end({ error, usage: usage ?? undefined });
-    return result;
+    let recorded: MessageSource[] | undefined;
+    if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
+    publisher.end({ error, usage: failed ? undefined : usage ?? undefined, sources: recorded });
+    if (await userFlagged) await store.messages.setFlagged(job.user.id).catch(() => {});
+    return { content, failed, stopped: run.stopped, usage: failed ? null : usage, flagged };
+  }
+
+  private async retrieve(job: ReplyJob, limit: number) {
+    const { retriever, store, log } = this.deps;
+    if (!retriever) return [];
+    try {
+      return await retrieveForConversation(store, retriever, {
+        accountId: job.user.accountId, botId: job.bot.id, conversationId: job.user.conversationId,
+        query: job.user.content, limit,
+      });
+    } catch (err) {
+      // A reply without the knowledge base beats no reply.
+      log.error({ err, replyId: job.reply.id }, 'retrieval failed');
+      return [];
+    }
+  }
+
+  /** The bot's model and then its fallback; or why there is none. */
+  private targetsFor(bot: Bot): ModelTarget[] | string {
+    const { models } = this.deps;
+    const main = models.resolve(bot.model);
+    if (!main) {
+      return bot.model === null || models.defaultName === undefined
+        ? NO_MODEL_MESSAGE
+        : `The bot's model "${bot.model}" is not configured on this server.`;
+    }
+    const fallbackName = bot.fallbackModel ?? main.fallback;
+    const fallback = fallbackName ? models.resolve(fallbackName) : undefined;
+    return fallback && fallback.name !== main.name ? [main, fallback] : [main];
   }
 
   private async checkpoint(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { FeedChunk, FeedRead, ReplyFeed } from '../stream-bus/stream-bus.js';
-import type { Message } from './entities.js';
+import type { Message, MessageSource } from './entities.js';
 
 /** Replayed text goes out in pieces of about this many code units: few events, none huge. */
 const REPLAY_PIECE = 16_384;
@@ -23,7 +23,7 @@ export function pieces(text: string, offset: number): FeedChunk[] {
  * A reply read from the store: finished ones replay at once; one still in progress in another
  * process is polled until it ends (the generating process saves its text as it goes).
  */
-export function storedReplyFeed(store: Store, first: Message, pollMs = 500): ReplyFeed {
+export function storedReplyFeed(store: Store, first: Message, pollMs = 500, sources: MessageSource[] = []): ReplyFeed {
   let message = first;
   const listeners = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
@@ -46,7 +46,9 @@ export function storedReplyFeed(store: Store, first: Message, pollMs = 500): Rep
     read(offset: number): FeedRead {
       if (message.status === 'failed') return { chunks: [], ending: { error: message.content } };
       const chunks = pieces(message.content, offset);
-      const ending = message.status === 'done' ? { usage: message.usage ?? undefined } : undefined;
+      const ending = message.status === 'done'
+        ? { usage: message.usage ?? undefined, sources: sources.length ? sources : undefined }
+        : undefined;
       return { chunks, ending };
     },
     watch(listener) {

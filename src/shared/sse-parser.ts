@@ -20,9 +20,12 @@ export class SseParser {
     this.buffer += text;
     const out: SseEvent[] = [];
     let start = 0;
+    // The next CR, searched again only once passed: most streams have none, and looking for one
+    // from every line to the end of the buffer made parsing quadratic in the size of a read.
+    let cr = this.buffer.indexOf('\r');
     for (;;) {
       const lf = this.buffer.indexOf('\n', start);
-      const cr = this.buffer.indexOf('\r', start);
+      if (cr !== -1 && cr < start) cr = this.buffer.indexOf('\r', start);
       let end: number;
       let next: number;
       if (cr !== -1 && (lf === -1 || cr < lf)) {

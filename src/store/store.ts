@@ -1,6 +1,9 @@
 import type {
-  Account, ApiKey, Bot, Conversation, Message, MessageStatus, Page, PageRequest, TokenUsage,
+  Account, ApiKey, Bot, Conversation, Message, MessageSource, MessageStatus, Page, PageRequest, SourceRef, TokenUsage,
 } from '../domain/entities.js';
+import type {
+  BotAdminRepo, BotFolderRepo, DocumentRepo, FolderRepo, ImportJobRepo, UploadRepo,
+} from './knowledge-repos.js';
 
 /**
  * The storage port. Every method that reads an account's data takes the account id, so that
@@ -12,6 +15,12 @@ export interface Store {
   readonly bots: BotRepo;
   readonly conversations: ConversationRepo;
   readonly messages: MessageRepo;
+  readonly folders: FolderRepo;
+  readonly documents: DocumentRepo;
+  readonly importJobs: ImportJobRepo;
+  readonly uploads: UploadRepo;
+  readonly botFolders: BotFolderRepo;
+  readonly botAdmin: BotAdminRepo;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -36,6 +45,7 @@ export interface ApiKeyRepo {
 export interface BotInput {
   name: string;
   model: string | null;
+  fallbackModel?: string | null;
   systemPrompt: string | null;
   temperature: number | null;
   maxReplyTokens: number | null;
@@ -45,6 +55,8 @@ export interface BotRepo {
   create(accountId: number, input: BotInput, createdAt: number): Promise<Bot>;
   get(accountId: number, id: number): Promise<Bot | undefined>;
   list(accountId: number, filter: { keyword?: string }, page: PageRequest): Promise<Page<Bot>>;
+  /** Every model name some bot uses (main or fallback), to report those the configuration lacks. */
+  modelsInUse(): Promise<string[]>;
 }
 
 export interface ConversationInput {
@@ -83,6 +95,18 @@ export interface ReplyOutcome {
   flagged: boolean;
   /** When set, the user message this reply answers stops counting against the quota. */
   refund?: { accountId: number; sentAt: number };
+  /** The documents the reply drew on. */
+  sources?: SourceRef[];
+}
+
+export interface UsageTotals {
+  messages: number;
+  replies: number;
+  failedReplies: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Replies whose token counts were estimated here (the provider reported none). */
+  estimatedReplies: number;
 }
 
 export interface MessageRepo {
@@ -98,8 +122,15 @@ export interface MessageRepo {
   /** Saves what an in-progress reply has so far (batched by the caller). */
   savePartial(parts: { id: number; content: string }[]): Promise<void>;
   finishReply(id: number, outcome: ReplyOutcome): Promise<void>;
+  /** The sources recorded with each of these messages (those without any are absent). */
+  sources(messageIds: number[]): Promise<Map<number, MessageSource[]>>;
+  /** The reply that answers a user message. */
+  replyTo(accountId: number, userMessageId: number): Promise<Message | undefined>;
+  setFlagged(id: number): Promise<void>;
   /** Marks replies left in progress (by a process that died) as failed; returns how many. */
   failInProgress(errorText: string): Promise<number>;
+  /** What an account's messages since `since` added up to. */
+  usageTotals(accountId: number, since: number): Promise<UsageTotals>;
   /** Messages counted against the quota in the 30 days ending at `now`. */
   countInWindow(accountId: number, now: number): Promise<number>;
 }

@@ -1,10 +1,12 @@
-import type { TokenUsage } from '../domain/entities.js';
+import type { MessageSource, TokenUsage } from '../domain/entities.js';
 
 /** How a reply ended, beyond its text. */
 export interface ReplyEnding {
   /** Set when generation failed: a readable reason. */
   error?: string;
   usage?: TokenUsage;
+  /** The documents the reply drew on. */
+  sources?: MessageSource[];
 }
 
 /** A piece of reply text and the reply's length (UTF-16 code units) once it is added. */

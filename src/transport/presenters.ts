@@ -1,4 +1,4 @@
-import type { Account, ApiKey, Bot, Conversation, Message } from '../domain/entities.js';
+import type { Account, ApiKey, Bot, Conversation, Message, MessageSource } from '../domain/entities.js';
 import { encodeId } from './public-ids.js';
 
 /** The API's objects, as the Cody reference shapes them (created_at in Unix seconds). */
@@ -13,6 +13,7 @@ export function botAdminJson(bot: Bot, defaultModel: string | null) {
   return {
     ...botJson(bot, defaultModel),
     account_id: encodeId(bot.accountId),
+    fallback_model: bot.fallbackModel,
     system_prompt: bot.systemPrompt,
     temperature: bot.temperature,
     max_reply_tokens: bot.maxReplyTokens,
@@ -29,7 +30,22 @@ export function conversationJson(c: Conversation) {
   };
 }
 
-export function messageJson(m: Message, includes: ReadonlySet<string> = new Set()) {
+/** A source as `includes=sources` and `event: sources` show it; the extracted text's URL for non-webpages. */
+export function sourceJson(s: MessageSource, baseUrl: string) {
+  const documentId = encodeId(s.documentId);
+  return {
+    type: 'written',
+    document_id: documentId,
+    document_name: s.documentName,
+    document_url: s.documentUrl ?? `${baseUrl}/api/v1/documents/${documentId}/content`,
+    created_at: seconds(s.createdAt),
+  };
+}
+
+/** With `includes=sources`, `sources` must be given (possibly empty) along with the base URL. */
+export function messageJson(
+  m: Message, includes: ReadonlySet<string> = new Set(), sources?: { list: MessageSource[]; baseUrl: string },
+) {
   return {
     id: encodeId(m.id),
     content: m.content,
@@ -39,13 +55,19 @@ export function messageJson(m: Message, includes: ReadonlySet<string> = new Set(
     flagged: m.flagged,
     created_at: seconds(m.createdAt),
     ...(includes.has('usage') && { usage: usageJson(m) }),
+    ...(includes.has('sources') && sources && { sources: { data: sources.list.map((s) => sourceJson(s, sources.baseUrl)) } }),
   };
 }
 
 function usageJson(m: Message) {
   if (!m.usage) return null;
   const { promptTokens, completionTokens } = m.usage;
-  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    estimated: m.usage.estimated ?? false,
+  };
 }
 
 export function accountJson(a: Account) {

@@ -2,8 +2,23 @@ import Sqids from 'sqids';
 
 const sqids = new Sqids({ minLength: 10 });
 
+/**
+ * Encoding checks a blocklist of words and costs microseconds; every request encodes or decodes
+ * a few ids, mostly the same ones, so recent ones are remembered.
+ */
+const CACHE_LIMIT = 10_000;
+const encoded = new Map<number, string>();
+
 /** The API shows store ids as short opaque strings, like the published service's. */
-export const encodeId = (id: number): string => sqids.encode([id]);
+export function encodeId(id: number): string {
+  let text = encoded.get(id);
+  if (text === undefined) {
+    text = sqids.encode([id]);
+    if (encoded.size >= CACHE_LIMIT) encoded.clear();
+    encoded.set(id, text);
+  }
+  return text;
+}
 
 /** The store id behind a public id, or undefined for anything we did not hand out. */
 export function decodeId(value: unknown): number | undefined {

@@ -195,7 +195,7 @@ describe('GET /api/v1/conversations', () => {
     const r = await fresh.api('GET', '/conversations');
     expect(r.json).toEqual({
       data: [],
-      meta: { pagination: { count: 0, total: 0, per_page: 10, current_page: 1, total_pages: 0, next_page: null, previous_page: null } },
+      meta: { pagination: { count: 0, total: 0, per_page: 10, current_page: 1, total_pages: 1, next_page: null, previous_page: null } },
     });
   });
 });

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { breakAfterFlush, pickScript, readBody, ScriptedServer } from './scripted-server.js';
 
 /** What the scripted upstream does with one chat-completions request. */
 export interface Script {
@@ -42,35 +42,14 @@ export interface RecordedRequest {
  * scripted per request. By default it answers with the script for the last user message
  * (`scripts[content]`), else `fallback`.
  */
-export class ScriptedOpenAi {
+export class ScriptedOpenAi extends ScriptedServer {
   readonly requests: RecordedRequest[] = [];
-  scripts = new Map<string, Script>();
+  /** A list is played one script per request, the last one repeating (e.g. a 429, then success). */
+  scripts = new Map<string, Script | Script[]>();
   fallback: Script = { chunks: ['Hello', ', ', 'world', '!'], usage: { prompt_tokens: 9, completion_tokens: 4 } };
-  private server: Server | undefined;
-  private readonly sockets = new Set<import('node:net').Socket>();
 
-  /** Base URL including /v1, for LLM_BASE_URL. */
-  baseUrl = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw = '';
-    for await (const c of req) raw += c;
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
     if (req.url !== '/v1/chat/completions' || req.method !== 'POST') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
       return;
@@ -79,7 +58,7 @@ export class ScriptedOpenAi {
     const closed = new Promise<void>((r) => res.on('close', () => r()));
     this.requests.push({ headers: req.headers, body, closed });
     const last = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const script = this.scripts.get(last) ?? this.fallback;
+    const script = pickScript(this.scripts.get(last)) ?? this.fallback;
 
     if (script.status && script.status !== 200) {
       res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers });
@@ -99,7 +78,7 @@ export class ScriptedOpenAi {
       if (res.destroyed) return;
       if (script.hangAfter === i) return; // keep the connection open, say nothing
       if (script.failAfter === i) {
-        res.destroy();
+        breakAfterFlush(res);
         return;
       }
       if (i > 0) await sleep(script.intervalMs);
@@ -107,7 +86,7 @@ export class ScriptedOpenAi {
     }
     if (script.hangAfter !== undefined && script.hangAfter >= chunks.length) return;
     if (script.failAfter !== undefined && script.failAfter >= chunks.length) {
-      res.destroy();
+      breakAfterFlush(res);
       return;
     }
     if (script.garbage !== undefined) {

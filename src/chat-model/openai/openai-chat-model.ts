@@ -2,7 +2,8 @@ import type { TokenUsage } from '../../domain/entities.js';
 import { SseParser } from '../../shared/sse-parser.js';
 import { ChatModelError, type ChatModel, type ChatRequest, type ChatStreamPart } from '../chat-model.js';
 import { mapOpenAiFinishReason } from './map-finish-reason.js';
-import { openAiErrorMessage } from './openai-error.js';
+import { connectionError, errorFromResponse } from '../http-errors.js';
+import { postForStream, readText, type PostResult } from '../http-post.js';
 
 export interface OpenAiCompatibleOptions {
   /** Up to and including the version, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
@@ -19,7 +20,7 @@ interface ChunkJson {
 
 /** Chat completions with `stream: true`, as OpenAI, Ollama, vLLM, llama.cpp and LM Studio serve them. */
 export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatModel {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const url = new URL(`${options.baseUrl.replace(/\/+$/, '')}/chat/completions`);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
@@ -33,37 +34,29 @@ export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatMod
         ...(request.temperature !== undefined && { temperature: request.temperature }),
         ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
       });
-      let response: Response;
+      let answer: PostResult;
       try {
-        response = await fetch(url, { method: 'POST', headers, body, signal: request.signal });
+        answer = await postForStream(url, headers, body, request.signal);
       } catch (err) {
         yield { type: 'error', error: connectionError(err, request.signal) };
         return;
       }
-      if (!response.ok) {
-        const text = await response.text().catch(() => '');
-        yield {
-          type: 'error',
-          error: new ChatModelError(openAiErrorMessage(response.status, text), {
-            statusCode: response.status,
-            isRetryable: response.status === 429 || response.status >= 500,
-          }),
-        };
+      if (!answer.ok) {
+        yield { type: 'error', error: await errorFromResponse(answer.response) };
         return;
       }
-      yield* readStream(response, request.signal);
+      yield* readStream(readText(answer.body), request.signal);
     },
   };
 }
 
-async function* readStream(response: Response, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
+async function* readStream(body: AsyncIterable<string>, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
   const parser = new SseParser();
-  const decoder = new TextDecoder();
   let finishReason: string | undefined;
   let usage: TokenUsage | undefined;
   try {
-    for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
-      for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
+    for await (const text of body) {
+      for (const event of parser.push(text)) {
         if (event.data === '[DONE]') {
           yield { type: 'finish', finishReason: mapOpenAiFinishReason(finishReason), usage };
           return;
@@ -95,14 +88,4 @@ async function* readStream(response: Response, signal: AbortSignal): AsyncIterab
   // Some servers close without [DONE]; a finish reason still means the reply is whole.
   if (finishReason) yield { type: 'finish', finishReason: mapOpenAiFinishReason(finishReason), usage };
   else yield { type: 'error', error: new ChatModelError('The model closed the stream before finishing the reply.', { isRetryable: true }) };
-}
-
-function connectionError(err: unknown, signal: AbortSignal): ChatModelError {
-  if (signal.aborted) {
-    const reason = signal.reason as Error | undefined;
-    return new ChatModelError(reason?.message ?? 'The request to the model was aborted.', { cause: err });
-  }
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? (err as Error).message;
-  return new ChatModelError(`The model could not be reached (${detail}).`, { isRetryable: true, cause: err });
 }

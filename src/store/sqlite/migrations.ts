@@ -88,4 +88,98 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'knowledge base: folders, documents, bot folders, uploads, import jobs',
+    sql: `
+      CREATE TABLE folders (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX folders_account ON folders(account_id, id);
+      CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL,
+        source_url TEXT,
+        status TEXT NOT NULL,
+        failure_reason TEXT,
+        content TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX documents_account ON documents(account_id, id);
+      CREATE INDEX documents_folder ON documents(folder_id, id);
+      CREATE TABLE bot_folders (
+        bot_id INTEGER NOT NULL REFERENCES bots(id) ON DELETE CASCADE,
+        folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+        PRIMARY KEY (bot_id, folder_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX bot_folders_folder ON bot_folders(folder_id);
+      CREATE TABLE uploads (
+        key TEXT PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        file_name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        put_at INTEGER,
+        size INTEGER,
+        used_at INTEGER
+      );
+      CREATE TABLE import_jobs (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER
+      );
+      CREATE INDEX import_jobs_state ON import_jobs(state, id);
+      CREATE INDEX import_jobs_account ON import_jobs(account_id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'retrieval: passages with a full-text index',
+    sql: `
+      CREATE TABLE passages (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL,
+        folder_id INTEGER NOT NULL,
+        document_id INTEGER NOT NULL,
+        document_name TEXT NOT NULL,
+        ordinal INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        embedding BLOB
+      );
+      CREATE INDEX passages_document ON passages(document_id);
+      CREATE INDEX passages_folder ON passages(account_id, folder_id);
+      CREATE VIRTUAL TABLE passages_fts USING fts5(
+        text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+      END;
+      CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+      END;
+    `,
+  },
+  {
+    version: 5,
+    name: 'retrieval: term statistics; indexes for deleting documents',
+    sql: `
+      CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, row);
+      CREATE INDEX conversation_documents_document ON conversation_documents(document_id);
+      CREATE INDEX import_jobs_document ON import_jobs(document_id);
+    `,
+  },
 ];

@@ -4,19 +4,23 @@ import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from './sql-helpers.js';
 
 interface Row {
-  id: number; account_id: number; name: string; model: string | null; system_prompt: string | null;
+  id: number; account_id: number; name: string; model: string | null; fallback_model: string | null;
+  system_prompt: string | null;
   temperature: number | null; max_reply_tokens: number | null; created_at: number;
 }
 
 const toBot = (r: Row): Bot => ({
-  id: r.id, accountId: r.account_id, name: r.name, model: r.model, systemPrompt: r.system_prompt,
+  id: r.id, accountId: r.account_id, name: r.name, model: r.model, fallbackModel: r.fallback_model,
+  systemPrompt: r.system_prompt,
   temperature: r.temperature, maxReplyTokens: r.max_reply_tokens, createdAt: r.created_at,
 });
 
 export function sqliteBots(db: SqliteDb): BotRepo {
   const insert = db.prepare(`INSERT INTO bots
-    (account_id, name, model, system_prompt, temperature, max_reply_tokens, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`);
+    (account_id, name, model, fallback_model, system_prompt, temperature, max_reply_tokens, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
+  const modelsInUse = db.prepare(`SELECT model FROM bots WHERE model IS NOT NULL
+    UNION SELECT fallback_model FROM bots WHERE fallback_model IS NOT NULL`).pluck();
   const byId = db.prepare('SELECT * FROM bots WHERE account_id = ? AND id = ?');
   const page = db.prepare(`SELECT * FROM bots WHERE account_id = ? AND name LIKE ? ESCAPE '\\'
     ORDER BY id LIMIT ? OFFSET ?`);
@@ -24,7 +28,7 @@ export function sqliteBots(db: SqliteDb): BotRepo {
   return {
     async create(accountId, b, createdAt) {
       return toBot(insert.get(
-        accountId, b.name, b.model, b.systemPrompt, b.temperature, b.maxReplyTokens, createdAt,
+        accountId, b.name, b.model, b.fallbackModel ?? null, b.systemPrompt, b.temperature, b.maxReplyTokens, createdAt,
       ) as Row);
     },
     async get(accountId, id) {
@@ -37,6 +41,9 @@ export function sqliteBots(db: SqliteDb): BotRepo {
         items: (page.all(accountId, pattern, limit, offset) as Row[]).map(toBot),
         total: total.get(accountId, pattern) as number,
       };
+    },
+    async modelsInUse() {
+      return modelsInUse.all() as string[];
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Message, MessageStatus } from '../../domain/entities.js';
+import type { Message, MessageSource, MessageStatus } from '../../domain/entities.js';
 import { dayOf, firstDayOfWindow } from '../quota-window.js';
 import type { MessageRepo, ReplyOutcome, SendInput } from '../store.js';
 import type { SqliteDb } from './sqlite-database.js';
@@ -6,15 +6,17 @@ import type { SqliteDb } from './sqlite-database.js';
 interface Row {
   id: number; account_id: number; conversation_id: number; content: string; machine: number;
   status: MessageStatus; flagged: number; prompt_tokens: number | null; completion_tokens: number | null;
-  created_at: number;
+  usage_estimated: number; created_at: number;
 }
+
+type HistoryRow = [number, number, string, number, number, number | null, number | null, number, number];
 
 const toMessage = (r: Row): Message => ({
   id: r.id, accountId: r.account_id, conversationId: r.conversation_id, content: r.content,
   machine: r.machine === 1, status: r.status, flagged: r.flagged === 1,
   usage: r.prompt_tokens === null && r.completion_tokens === null
     ? null
-    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0 },
+    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated === 1 },
   createdAt: r.created_at,
 });
 
@@ -34,11 +36,30 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
   const filtered = 'FROM messages WHERE account_id = ? AND (? IS NULL OR conversation_id = ?)';
   const page = db.prepare(`SELECT * ${filtered} ORDER BY id LIMIT ? OFFSET ?`);
   const total = db.prepare(`SELECT count(*) ${filtered}`).pluck();
-  const history = db.prepare(`SELECT * FROM messages WHERE conversation_id = ? AND id < ? AND status = 'done'
-    ORDER BY id DESC LIMIT ?`);
+  // Read before every reply, up to hundreds of rows: rows as arrays of the columns a Message
+  // needs cost half as much as objects of every column.
+  const history = db.prepare(`SELECT id, account_id, content, machine, flagged, prompt_tokens, completion_tokens,
+    usage_estimated, created_at FROM messages WHERE conversation_id = ? AND id < ? AND status = 'done'
+    ORDER BY id DESC LIMIT ?`).raw(true);
   const partial = db.prepare(`UPDATE messages SET content = ? WHERE id = ? AND status = 'in_progress'`);
   const finish = db.prepare(`UPDATE messages SET content = ?, status = ?, flagged = ?, prompt_tokens = ?,
-    completion_tokens = ?, finished_at = ? WHERE id = ? AND status = 'in_progress'`);
+    completion_tokens = ?, usage_estimated = ?, finished_at = ? WHERE id = ? AND status = 'in_progress'`);
+  const replyTo = db.prepare('SELECT * FROM messages WHERE account_id = ? AND reply_to = ?');
+  const flag = db.prepare('UPDATE messages SET flagged = 1 WHERE id = ?');
+  const addSource = db.prepare(`INSERT INTO message_sources (message_id, position, document_id, document_name, created_at)
+    VALUES (?, ?, ?, ?, ?)`);
+  // The page URL comes from the document while it exists; the name was recorded with the reply.
+  const sourcesOf = db.prepare(`SELECT s.message_id, s.document_id, s.document_name, s.created_at, d.source_url
+    FROM message_sources s LEFT JOIN documents d ON d.id = s.document_id
+    WHERE s.message_id IN (SELECT value FROM json_each(?)) ORDER BY s.message_id, s.position`);
+  const totals = db.prepare(`SELECT
+      count(*) FILTER (WHERE machine = 0) AS messages,
+      count(*) FILTER (WHERE machine = 1 AND status = 'done') AS replies,
+      count(*) FILTER (WHERE machine = 1 AND status = 'failed') AS failed_replies,
+      coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
+      coalesce(sum(completion_tokens), 0) AS completion_tokens,
+      count(*) FILTER (WHERE usage_estimated = 1) AS estimated_replies
+    FROM messages WHERE account_id = ? AND created_at >= ?`);
   const stranded = db.prepare(`SELECT r.id, u.account_id, u.created_at FROM messages r
     JOIN messages u ON u.id = r.reply_to WHERE r.status = 'in_progress'`);
   const failStranded = db.prepare(`UPDATE messages SET status = 'failed', content = ?, finished_at = ?
@@ -56,9 +77,10 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
   const finishTx = db.transaction((id: number, o: ReplyOutcome) => {
     const changed = finish.run(
       o.content, o.status, o.flagged ? 1 : 0, o.usage?.promptTokens ?? null, o.usage?.completionTokens ?? null,
-      Date.now(), id,
+      o.usage?.estimated ? 1 : 0, Date.now(), id,
     ).changes;
     if (changed && o.refund) refund.run(o.refund.accountId, dayOf(o.refund.sentAt));
+    if (changed) o.sources?.forEach((s, i) => addSource.run(id, i, s.documentId, s.documentName, Date.now()));
   });
   const partialTx = db.transaction((parts: { id: number; content: string }[]) => {
     for (const p of parts) partial.run(p.content, p.id);
@@ -87,13 +109,49 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
       };
     },
     async history(conversationId, beforeId, limit) {
-      return (history.all(conversationId, beforeId, limit) as Row[]).map(toMessage);
+      const rows = history.all(conversationId, beforeId, limit) as HistoryRow[];
+      const out = new Array<Message>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [id, accountId, content, machine, flagged, promptTokens, completionTokens, estimated, createdAt] = rows[i];
+        out[i] = toMessage({
+          id, account_id: accountId, conversation_id: conversationId, content, machine, status: 'done', flagged,
+          prompt_tokens: promptTokens, completion_tokens: completionTokens, usage_estimated: estimated, created_at: createdAt,
+        });
+      }
+      return out;
     },
     async savePartial(parts) {
       if (parts.length) partialTx(parts);
     },
     async finishReply(id, outcome) {
       finishTx.immediate(id, outcome);
+    },
+    async sources(messageIds) {
+      const out = new Map<number, MessageSource[]>();
+      if (!messageIds.length) return out;
+      const rows = sourcesOf.all(JSON.stringify(messageIds)) as {
+        message_id: number; document_id: number; document_name: string; created_at: number; source_url: string | null;
+      }[];
+      for (const r of rows) {
+        let list = out.get(r.message_id);
+        if (!list) out.set(r.message_id, (list = []));
+        list.push({ documentId: r.document_id, documentName: r.document_name, documentUrl: r.source_url, createdAt: r.created_at });
+      }
+      return out;
+    },
+    async replyTo(accountId, userMessageId) {
+      const r = replyTo.get(accountId, userMessageId) as Row | undefined;
+      return r && toMessage(r);
+    },
+    async usageTotals(accountId, since) {
+      const r = totals.get(accountId, since) as Record<string, number>;
+      return {
+        messages: r.messages, replies: r.replies, failedReplies: r.failed_replies, promptTokens: r.prompt_tokens,
+        completionTokens: r.completion_tokens, estimatedReplies: r.estimated_replies,
+      };
+    },
+    async setFlagged(id) {
+      flag.run(id);
     },
     async failInProgress(errorText) {
       return failTx.immediate(errorText);

@@ -5,6 +5,12 @@ import { sqliteBots } from './sqlite-bots.js';
 import { sqliteConversations } from './sqlite-conversations.js';
 import { openSqlite, type SqliteDb } from './sqlite-database.js';
 import { sqliteMessages } from './sqlite-messages.js';
+import { sqliteBotAdmin } from './sqlite-bot-admin.js';
+import { sqliteBotFolders } from './sqlite-bot-folders.js';
+import { sqliteDocuments } from './sqlite-documents.js';
+import { sqliteFolders } from './sqlite-folders.js';
+import { sqliteImportJobs } from './sqlite-import-jobs.js';
+import { sqliteUploads } from './sqlite-uploads.js';
 
 export interface SqliteStore extends Store {
   /** The open database, for tools (benchmarks, seeding) that need raw SQL. */
@@ -15,13 +21,20 @@ export interface SqliteStore extends Store {
 export function createSqliteStore(file: string): SqliteStore {
   const db = openSqlite(file);
   const ping = db.prepare('SELECT 1');
+  const bots = sqliteBots(db);
   return {
     db,
     accounts: sqliteAccounts(db),
     apiKeys: sqliteApiKeys(db),
-    bots: sqliteBots(db),
+    bots,
     conversations: sqliteConversations(db),
     messages: sqliteMessages(db),
+    folders: sqliteFolders(db),
+    documents: sqliteDocuments(db),
+    importJobs: sqliteImportJobs(db),
+    uploads: sqliteUploads(db),
+    botFolders: sqliteBotFolders(db),
+    botAdmin: sqliteBotAdmin(db, bots),
     async ping() {
       ping.get();
     },

@@ -18,7 +18,8 @@ export function readPage(input: Input): PageQuery {
 
 /** The list envelope: `{data, meta: {pagination}}`. */
 export function pageJson<T, J>(result: Page<T>, q: PageQuery, toJson: (item: T) => J) {
-  const totalPages = Math.ceil(result.total / q.perPage);
+  // As Laravel counts: an empty list is still one (empty) page.
+  const totalPages = Math.max(1, Math.ceil(result.total / q.perPage));
   return {
     data: result.items.map(toJson),
     meta: {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
+import type { KnowledgeServices } from '../../domain/knowledge-services.js';
 import type { ReplyGenerations } from '../../domain/reply-generations.js';
 import type { StreamTokens } from '../../domain/stream-token.js';
 import type { Store } from '../../store/store.js';
@@ -17,4 +18,6 @@ export interface RouteDeps {
   log: Logger;
   /** Shown as a bot's model when the bot names none. */
   defaultModel: string | null;
+  /** Retrieval, uploads and the import queue. */
+  knowledge: KnowledgeServices;
 }

@@ -6,9 +6,12 @@ import { registerErrorHandling } from './error-handler.js';
 import type { RouteDeps } from './route-deps.js';
 import { botRoutes } from './routes/bots.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { documentRoutes } from './routes/documents.js';
+import { folderRoutes } from './routes/folders.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { streamRoutes } from './routes/stream.js';
+import { signedUrlRoutes, uploadTargetRoutes } from './routes/uploads.js';
 
 /** The HTTP face of Parley: the Cody API under /api/v1, the stream URLs, and health checks. */
 export function buildServer(deps: RouteDeps): FastifyInstance {
@@ -38,12 +41,16 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
   registerCors(app);
   healthRoutes(app, deps.store);
   streamRoutes(app, deps);
+  uploadTargetRoutes(app, deps);
 
   app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(deps.store));
     botRoutes(api, deps);
     conversationRoutes(api, deps);
     messageRoutes(api, deps);
+    folderRoutes(api, deps);
+    documentRoutes(api, deps);
+    signedUrlRoutes(api, deps);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { FeedChunk, ReplyEnding } from '../../stream-bus/stream-bus.js';
+import { sourceJson } from '../presenters.js';
 
 /** The id of the `[END]` event: a reconnect that presents it is told (204) that there is nothing more. */
 export const END_EVENT_ID = 'end';
@@ -25,12 +26,19 @@ export const START_FRAME = 'retry: 1000\n' + sseEvent('[START]');
 export const END_FRAME = sseEvent('[END]', { id: END_EVENT_ID });
 export const KEEP_ALIVE_FRAME = ': keep-alive\n\n';
 
-/** A chunk event; its id is the reply's length after it, the offset a reconnect resumes from. */
-export const chunkFrame = (c: FeedChunk) => sseEvent(JSON.stringify({ chunk: c.text }), { id: c.end });
+/**
+ * A chunk event; its id is the reply's length after it, the offset a reconnect resumes from.
+ * Written out by hand because it is the one frame per chunk: the same bytes as
+ * `sseEvent(JSON.stringify({ chunk }), { id })` (JSON text never holds a raw CR or LF).
+ */
+export const chunkFrame = (c: FeedChunk) => `id: ${c.end}\ndata: {"chunk":${JSON.stringify(c.text)}}\n\n`;
 
 /** The named events that close a reply (ignored by `onmessage`), then `[END]`. */
-export function endingFrames(ending: ReplyEnding): string {
+export function endingFrames(ending: ReplyEnding, baseUrl: string): string {
   let out = '';
+  if (ending.sources?.length) {
+    out += sseEvent(JSON.stringify({ data: ending.sources.map((s) => sourceJson(s, baseUrl)) }), { event: 'sources' });
+  }
   if (ending.usage) {
     const { promptTokens, completionTokens } = ending.usage;
     out += sseEvent(JSON.stringify({

@@ -6,20 +6,34 @@ import type { SseHub } from './sse-hub.js';
 /**
  * Writes a reply feed to an open event stream from `offset` on, as fast as the client reads:
  * everything available goes out in one write, and nothing more is read while the socket is full.
+ * Pieces added in one turn of the event loop (several model chunks read from one packet) are
+ * written together: one system call for them all, not one each.
  */
-export function pipeFeed(res: ServerResponse, feed: ReplyFeed, offset: number, hub: SseHub, fresh: boolean): void {
+export function pipeFeed(
+  res: ServerResponse,
+  feed: ReplyFeed,
+  { offset, fresh, hub, baseUrl }: {
+    offset: number;
+    /** A new reader, not a reconnect: it gets [START]. */
+    fresh: boolean;
+    hub: SseHub;
+    /** For the URLs in `event: sources`. */
+    baseUrl: string;
+  },
+): void {
   const held = hub.add(res);
   let cursor = offset;
   let blocked = false;
   let finished = false;
+  let scheduled = false;
 
-  const pump = () => {
+  const pump = (prefix = '') => {
     if (finished || blocked) return;
     const { chunks, ending } = feed.read(cursor);
-    let out = '';
+    let out = prefix;
     for (const c of chunks) out += chunkFrame(c);
     if (chunks.length) cursor = chunks[chunks.length - 1].end;
-    if (ending) out += endingFrames(ending);
+    if (ending) out += endingFrames(ending, baseUrl);
     if (out === '') return;
     held.lastWriteAt = Date.now();
     if (ending) {
@@ -34,13 +48,20 @@ export function pipeFeed(res: ServerResponse, feed: ReplyFeed, offset: number, h
     }
   };
 
-  const unwatch = feed.watch(pump);
+  const flush = () => {
+    scheduled = false;
+    pump();
+  };
+  const unwatch = feed.watch(() => {
+    if (scheduled) return;
+    scheduled = true;
+    process.nextTick(flush);
+  });
   const finish = () => {
     finished = true;
     unwatch();
     hub.remove(held);
   };
   res.on('close', finish);
-  if (fresh) res.write(START_FRAME);
-  pump();
+  pump(fresh ? START_FRAME : '');
 }

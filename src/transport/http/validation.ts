@@ -72,6 +72,14 @@ export class Input {
     return id;
   }
 
+  /** An id that may be left out (undefined); a malformed one reads as "The selected … is invalid." */
+  optionalId(field: string): number | undefined {
+    if (!this.present(field)) return undefined;
+    const id = decodeId(this.source[field]);
+    if (id === undefined) this.fail(field, `The selected ${attribute(field)} is invalid.`);
+    return id;
+  }
+
   /** A filter id: absent → undefined; malformed → -1, which matches nothing. */
   filterId(field: string): number | undefined {
     if (!this.present(field)) return undefined;

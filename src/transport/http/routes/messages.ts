@@ -1,10 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendMessage } from '../../../domain/send-message.js';
+import { stopReply } from '../../../domain/stop-reply.js';
 import { ApiError, notFound } from '../../../errors.js';
+import type { Message } from '../../../domain/entities.js';
+import type { Store } from '../../../store/store.js';
 import { messageJson } from '../../presenters.js';
-import { decodeId } from '../../public-ids.js';
+import { decodeId, encodeId } from '../../public-ids.js';
 import { accountOf } from '../auth.js';
 import { pageJson, readPage } from '../pagination.js';
+import { publicBase } from '../public-base.js';
 import type { RouteDeps } from '../route-deps.js';
 import { streamUrl } from '../stream-url.js';
 import { Input } from '../validation.js';
@@ -14,13 +18,22 @@ const MAX_CONTENT = 2000;
 function readSend(body: unknown, withRedirect: boolean) {
   const input = Input.of(body);
   const content = input.requiredString('content', MAX_CONTENT);
-  const conversationId = input.requiredId('conversation_id');
+  // The stream endpoint's reference does not mark conversation_id required: without one, the
+  // domain answers as for any conversation that is not the caller's ("The selected … is invalid.").
+  const conversationId = withRedirect ? input.optionalId('conversation_id') : input.requiredId('conversation_id');
   const redirect = withRedirect ? input.optionalBoolean('redirect', true) : false;
   input.done();
   return { content, conversationId, redirect };
 }
 
 const includesOf = (request: FastifyRequest) => Input.of(request.query).list('includes');
+
+/** Messages as JSON with what `includes` asks for; sources are read in one query for the lot. */
+async function messagesJson(store: Store, request: FastifyRequest, messages: Message[], base: string) {
+  const includes = includesOf(request);
+  const sources = includes.has('sources') ? await store.messages.sources(messages.map((m) => m.id)) : undefined;
+  return messages.map((m) => messageJson(m, includes, sources && { list: sources.get(m.id) ?? [], baseUrl: base }));
+}
 
 export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { store } = deps;
@@ -30,16 +43,25 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const conversationId = input.filterId('conversation_id');
     const page = readPage(input);
     input.done();
-    const includes = includesOf(request);
     const result = await store.messages.list(accountOf(request).id, { conversationId }, page);
-    return pageJson(result, page, (m) => messageJson(m, includes));
+    const json = await messagesJson(store, request, result.items, publicBase(deps.config, request));
+    return pageJson({ items: json, total: result.total }, page, (m) => m);
   });
 
   app.get('/messages/:id', async (request) => {
     const id = decodeId((request.params as { id: string }).id);
     const message = id === undefined ? undefined : await store.messages.get(accountOf(request).id, id);
     if (!message) throw notFound('Message');
-    return { data: messageJson(message, includesOf(request)) };
+    const [json] = await messagesJson(store, request, [message], publicBase(deps.config, request));
+    return { data: json };
+  });
+
+  /** Parley's own: stops a reply being generated (given its id or its user message's); answers with the reply. */
+  app.post('/messages/:id/stop', async (request) => {
+    const id = decodeId((request.params as { id: string }).id);
+    if (id === undefined) throw notFound('Message');
+    const reply = await stopReply(deps, accountOf(request).id, id);
+    return { data: messageJson(reply, new Set(['usage'])) };
   });
 
   /** Blocking: answers with the reply once it is generated (500 with its error text when that fails). */
@@ -64,7 +86,10 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
       accountId: account.id,
       expiresAt: Date.now() + deps.config.streamUrlTtlMs,
     });
+    // Beyond the reference: the ids of the stored message and of its reply (to stop it, or read it later).
+    const ids = { message_id: encodeId(sent.user.id), reply_id: encodeId(sent.reply.id) };
+    reply.header('x-message-id', ids.message_id).header('x-reply-id', ids.reply_id);
     if (input.redirect) return reply.code(302).header('location', url).send();
-    return { data: { stream_url: url } };
+    return { data: { stream_url: url, ...ids } };
   });
 }

@@ -4,6 +4,7 @@ import { ApiError, notFound } from '../../../errors.js';
 import { CORS_HEADERS } from '../cors.js';
 import type { RouteDeps } from '../route-deps.js';
 import { END_EVENT_ID } from '../sse-format.js';
+import { publicBase } from '../public-base.js';
 import { pipeFeed } from '../sse-pipe.js';
 
 const STREAM_HEADERS = {
@@ -20,8 +21,11 @@ const STREAM_HEADERS = {
  * `[START]`, one `{"chunk"}` per piece, `[END]` — and resuming after `Last-Event-ID`.
  */
 export function streamRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.get('/stream/:token', async (request, reply) => {
-    const opened = deps.tokens.open((request.params as { token: string }).token);
+  // POST too: `curl -L -X POST` (the published example, plus -L) keeps the method across the 302.
+  // A wildcard, not `:token`: the router answers 414 to a parameter over its length limit, and any
+  // malformed token must read as 404.
+  app.route({ method: ['GET', 'POST'], url: '/stream/*', handler: async (request, reply) => {
+    const opened = deps.tokens.open((request.params as { '*': string })['*']);
     if (!opened.ok) {
       if (opened.reason === 'expired') throw new ApiError(410, 'This stream URL has expired.', 'expired');
       throw notFound('Stream');
@@ -39,6 +43,6 @@ export function streamRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const res = reply.raw;
     res.writeHead(200, { ...STREAM_HEADERS, 'x-request-id': String(request.id) });
     res.socket?.setNoDelay(true);
-    pipeFeed(res, feed, offset, deps.hub, lastEventId === undefined);
-  });
+    pipeFeed(res, feed, { offset, fresh: lastEventId === undefined, hub: deps.hub, baseUrl: publicBase(deps.config, request) });
+  } });
 }

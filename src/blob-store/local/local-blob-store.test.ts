@@ -1,0 +1,33 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BlobTooLargeError } from '../blob-store.js';
+import { localBlobStore } from './local-blob-store.js';
+
+describe('localBlobStore', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'parley-blobs-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const store = localBlobStore(root);
+  async function* chunks(...parts: string[]) {
+    for (const p of parts) yield Buffer.from(p);
+  }
+
+  it('keeps, returns and deletes a blob', async () => {
+    expect(await store.put('a/b.txt', chunks('hello ', 'world'), { maxBytes: 100 })).toEqual({ size: 11 });
+    expect((await store.get('a/b.txt'))?.toString()).toBe('hello world');
+    await store.delete('a/b.txt');
+    expect(await store.get('a/b.txt')).toBeUndefined();
+  });
+
+  it('keeps nothing of a body over the limit', async () => {
+    await expect(store.put('big', chunks('12345', '67890'), { maxBytes: 8 })).rejects.toBeInstanceOf(BlobTooLargeError);
+    expect(await store.get('big')).toBeUndefined();
+    expect(readdirSync(root).filter((f) => f.startsWith('big'))).toEqual([]);
+  });
+
+  it('refuses keys that would leave its folder', async () => {
+    await expect(store.put('../x', chunks('x'), { maxBytes: 10 })).rejects.toThrow(/invalid blob key/);
+    await expect(store.get('/etc/passwd')).rejects.toThrow(/invalid blob key/);
+  });
+});

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Transform } from 'node:stream';
+import { BlobTooLargeError, isValidBlobKey, type BlobStore } from '../blob-store.js';
+
+/** Blobs as files under `root`; written to a temporary name first, so a reader never sees half a file. */
+export function localBlobStore(root: string): BlobStore {
+  const fileOf = (key: string) => {
+    if (!isValidBlobKey(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+    return path.join(root, key);
+  };
+  return {
+    async put(key, body, { maxBytes }) {
+      const file = fileOf(key);
+      await mkdir(path.dirname(file), { recursive: true });
+      const temp = `${file}.${randomBytes(6).toString('hex')}.part`;
+      let size = 0;
+      const limit = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          done(size > maxBytes ? new BlobTooLargeError(maxBytes) : null, chunk);
+        },
+      });
+      try {
+        await pipeline(Readable.from(body), limit, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+        await rename(temp, file);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+      return { size };
+    },
+    async get(key) {
+      try {
+        return await readFile(fileOf(key));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+    },
+    async delete(key) {
+      await rm(fileOf(key), { force: true });
+    },
+  };
+}

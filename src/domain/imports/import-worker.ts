@@ -1,0 +1,144 @@
+import type { BlobStore } from '../../blob-store/blob-store.js';
+import { ExtractionError } from '../../extract/extraction-error.js';
+import type { Retriever } from '../../retriever/retriever.js';
+import type { ImportJob } from '../../store/knowledge-repos.js';
+import type { Store } from '../../store/store.js';
+import { FetchError, type FetchLimits } from '../../webpage/guarded-fetch.js';
+import type { Logger } from '../logger.js';
+import { convertImport } from './convert-import.js';
+
+export interface ImportSettings {
+  concurrency: number;
+  timeoutMs: number;
+  webpage: FetchLimits;
+  /** How often the queue is checked without being woken (jobs queued by another process). */
+  pollMs?: number;
+}
+
+/** Starts beyond this mean the job keeps killing or stalling the server: it fails instead. */
+export const MAX_ATTEMPTS = 3;
+
+const INTERNAL_REASON = 'The document could not be imported because of an internal error.';
+
+/**
+ * Runs import jobs from the store's durable queue inside the server process: a few at a time,
+ * each bounded in time. Jobs left running by a stopped process are queued again at start, so no
+ * document stays `syncing` forever.
+ */
+export class ImportWorker {
+  private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  private stopping = false;
+  private pumping = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: { store: Store; retriever: Retriever; blobs: BlobStore; log: Logger },
+    private readonly settings: ImportSettings,
+  ) {}
+
+  async start(): Promise<void> {
+    const resumed = await this.deps.store.importJobs.requeueRunning();
+    if (resumed) this.deps.log.warn({ count: resumed }, 'resuming imports a stopped process left unfinished');
+    this.timer = setInterval(() => this.wake(), this.settings.pollMs ?? 2000);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Looks for queued jobs now. */
+  wake(): void {
+    void this.pump().catch((err) => this.deps.log.error({ err }, 'import queue failed'));
+  }
+
+  /** Stops taking jobs and aborts those running; they stay queued for the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    for (const r of this.running.values()) r.controller.abort(new Error('the server is stopping'));
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.stopping && this.running.size < this.settings.concurrency) {
+        const job = await this.deps.store.importJobs.claimNext(Date.now());
+        if (!job) break;
+        const controller = new AbortController();
+        const done = this.run(job, controller.signal).finally(() => {
+          this.running.delete(job.id);
+          this.wake();
+        });
+        this.running.set(job.id, { controller, done });
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async run(job: ImportJob, stopSignal: AbortSignal): Promise<void> {
+    const { store, retriever, blobs, log } = this.deps;
+    const started = Date.now();
+    const fields = { documentId: job.documentId, kind: job.payload.kind, attempt: job.attempts };
+    const doc = await store.documents.get(job.accountId, job.documentId);
+    if (!doc) return;
+    if (job.attempts > MAX_ATTEMPTS) {
+      log.error(fields, 'import failed: interrupted too many times');
+      await store.documents.finishImport(doc.id, { status: 'failed', reason: 'The import was interrupted too many times.' }, Date.now());
+      return this.cleanUp(job);
+    }
+    log.info(fields, 'import started');
+    try {
+      const converted = await withTimeout(
+        convertImport(job.payload, { blobs, webpage: this.settings.webpage }), this.settings.timeoutMs, stopSignal,
+      );
+      const name = converted.name ?? doc.name;
+      const { passages } = await retriever.index({
+        accountId: doc.accountId, folderId: doc.folderId, documentId: doc.id, documentName: name, text: converted.text,
+      });
+      const kept = await store.documents.finishImport(doc.id, { status: 'synced', content: converted.text, name: converted.name }, Date.now());
+      // Deleted while it was being imported: drop what was just indexed.
+      if (!kept) await retriever.remove(doc.accountId, doc.id);
+      log.info({ ...fields, passages, ms: Date.now() - started }, 'import finished');
+    } catch (err) {
+      if (stopSignal.aborted) {
+        log.warn(fields, 'import interrupted by shutdown; it resumes at the next start');
+        return;
+      }
+      const known = err instanceof ExtractionError || err instanceof FetchError || err instanceof ImportTimeout;
+      if (known) log.warn({ ...fields, reason: (err as Error).message }, 'import failed');
+      else log.error({ ...fields, err }, 'import failed unexpectedly');
+      await store.documents.finishImport(doc.id, { status: 'failed', reason: known ? (err as Error).message : INTERNAL_REASON }, Date.now());
+    }
+    await this.cleanUp(job);
+  }
+
+  private async cleanUp(job: ImportJob): Promise<void> {
+    if (job.payload.kind === 'file') {
+      await this.deps.blobs.delete(job.payload.key).catch((err) => this.deps.log.warn({ err }, 'could not delete an imported upload'));
+    }
+  }
+}
+
+class ImportTimeout extends Error {}
+
+/** Settles with `work`, or rejects after `ms` or when `stop` aborts; `work` cannot be cancelled, only abandoned. */
+function withTimeout<T>(work: Promise<T>, ms: number, stop: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ImportTimeout(`The import took longer than ${Math.round(ms / 1000)} seconds.`)), ms);
+      onAbort = () => reject(stop.reason);
+      stop.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) stop.removeEventListener('abort', onAbort);
+  });
+}

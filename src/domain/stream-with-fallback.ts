@@ -1,0 +1,106 @@
+import { ChatModelError, type ChatRequest, type FinishReason } from '../chat-model/chat-model.js';
+import type { ModelTarget } from '../chat-model/model-catalog.js';
+import type { TokenUsage } from './entities.js';
+
+export interface AttemptPolicy {
+  firstTokenMs: number;
+  idleMs: number;
+  /** Retries of one model before its first token. */
+  maxRetries: number;
+  /** The most time spent waiting between retries, for all models together. */
+  maxRetryWaitMs: number;
+}
+
+export type StreamOutcome =
+  | { ok: true; model: string; finishReason: FinishReason; usage: TokenUsage | undefined }
+  | { ok: false; model: string; error: ChatModelError; textSent: boolean };
+
+const backoffMs = (attempt: number) => Math.min(250 * 2 ** attempt, 8000) * (0.75 + Math.random() * 0.5);
+
+/**
+ * Streams one reply from the first of `targets` that answers, passing each piece of text to
+ * `onText`. Before any text has been sent, retryable failures (429, 5xx, connection) are retried
+ * with backoff (honouring Retry-After) and then the next target is tried; once text has been
+ * sent, a failure ends the reply, since the reader already has part of it.
+ */
+export async function streamWithFallback(
+  targets: ModelTarget[],
+  request: Omit<ChatRequest, 'signal' | 'model'>,
+  signal: AbortSignal,
+  policy: AttemptPolicy,
+  onText: (text: string) => void,
+): Promise<StreamOutcome> {
+  let waited = 0;
+  let last: StreamOutcome | undefined;
+  for (const target of targets) {
+    for (let attempt = 0; ; attempt++) {
+      last = await streamOnce(target, request, signal, policy, onText);
+      if (last.ok || last.textSent || signal.aborted || last.error.aborted) return last;
+      if (!last.error.isRetryable || attempt >= policy.maxRetries) break;
+      const delay = last.error.retryAfterMs ?? backoffMs(attempt);
+      if (waited + delay > policy.maxRetryWaitMs) break;
+      waited += delay;
+      await sleep(delay, signal);
+      if (signal.aborted) return last;
+    }
+  }
+  return last!;
+}
+
+async function streamOnce(
+  target: ModelTarget,
+  request: Omit<ChatRequest, 'signal' | 'model'>,
+  outer: AbortSignal,
+  policy: AttemptPolicy,
+  onText: (text: string) => void,
+): Promise<StreamOutcome> {
+  const controller = new AbortController();
+  const forward = () => controller.abort(outer.reason);
+  outer.addEventListener('abort', forward, { once: true });
+  const seconds = (ms: number) => `${ms / 1000} s`;
+  let timer = setTimeout(
+    () => controller.abort(new ChatModelError(`The model sent nothing within ${seconds(policy.firstTokenMs)}.`)),
+    policy.firstTokenMs,
+  );
+  let textSent = false;
+  try {
+    for await (const part of target.chat.stream({ ...request, model: target.upstreamModel, signal: controller.signal })) {
+      if (part.type === 'text-delta') {
+        if (!textSent) {
+          textSent = true;
+          clearTimeout(timer);
+          timer = setTimeout(
+            () => controller.abort(new ChatModelError(`The model stopped sending for ${seconds(policy.idleMs)}.`)),
+            policy.idleMs,
+          );
+        } else timer.refresh();
+        if (controller.signal.aborted) break;
+        onText(part.text);
+      } else if (part.type === 'finish') {
+        return { ok: true, model: target.name, finishReason: part.finishReason, usage: part.usage };
+      } else {
+        return { ok: false, model: target.name, error: part.error, textSent };
+      }
+    }
+    const reason = controller.signal.reason as Error | undefined;
+    return {
+      ok: false, model: target.name, textSent,
+      error: new ChatModelError(reason?.message ?? 'The model stream ended without finishing.', { aborted: true }),
+    };
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener('abort', forward);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

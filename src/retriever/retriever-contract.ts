@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Retriever } from './retriever.js';
+
+/** The behaviour every Retriever adapter must have; run it from each adapter's test file. */
+export function retrieverContract(name: string, make: () => Promise<Retriever>): void {
+  describe(`Retriever contract: ${name}`, () => {
+    const doc = (documentId: number, text: string, folderId = 1, accountId = 1) =>
+      ({ accountId, folderId, documentId, documentName: `doc ${documentId}`, text });
+
+    it('finds the passage that answers a question, best first', async () => {
+      const r = await make();
+      await r.index(doc(1, 'The office cat is called Biscuit and sleeps on the printer.'));
+      await r.index(doc(2, 'Invoices are paid within thirty days of receipt.'));
+      const hits = await r.retrieve({ accountId: 1, folderIds: [1], query: 'When are invoices paid?', limit: 3 });
+      expect(hits[0]).toMatchObject({ documentId: 2, documentName: 'doc 2' });
+      expect(hits[0].passage).toContain('thirty days');
+    });
+
+    it('keeps to the account, the folders and the focus documents', async () => {
+      const r = await make();
+      await r.index(doc(1, 'Refunds take five days.', 1, 1));
+      await r.index(doc(2, 'Refunds take ten days.', 2, 1));
+      await r.index(doc(3, 'Refunds take one day.', 1, 2));
+      const ids = async (q: Parameters<Retriever['retrieve']>[0]) => (await r.retrieve(q)).map((h) => h.documentId).sort();
+      expect(await ids({ accountId: 1, folderIds: [1], query: 'refunds', limit: 10 })).toEqual([1]);
+      expect(await ids({ accountId: 1, folderIds: [1, 2], query: 'refunds', limit: 10 })).toEqual([1, 2]);
+      expect(await ids({ accountId: 1, folderIds: [1, 2], documentIds: [2], query: 'refunds', limit: 10 })).toEqual([2]);
+      expect(await ids({ accountId: 1, folderIds: [], query: 'refunds', limit: 10 })).toEqual([]);
+    });
+
+    it('forgets a removed document and replaces a re-indexed one', async () => {
+      const r = await make();
+      await r.index(doc(1, 'Parking is in the basement.'));
+      await r.index(doc(1, 'Parking is on the roof.'));
+      let hits = await r.retrieve({ accountId: 1, folderIds: [1], query: 'parking', limit: 10 });
+      expect(hits.map((h) => h.passage)).toEqual(['Parking is on the roof.']);
+      await r.remove(1, 1);
+      hits = await r.retrieve({ accountId: 1, folderIds: [1], query: 'parking', limit: 10 });
+      expect(hits).toEqual([]);
+    });
+
+    it('takes any text as a question without failing', async () => {
+      const r = await make();
+      await r.index(doc(1, 'Quotes "and" stars * and NEAR(things) are plain words here: OR AND NOT.'));
+      for (const query of ['"', '***', 'NEAR(', 'a AND', 'col:umn', '(((', '-', 'NOT', "'; DROP TABLE x", '', '   ', '🙂', 'ünïcödé', 'x'.repeat(5000)]) {
+        await expect(r.retrieve({ accountId: 1, folderIds: [1], query, limit: 5 })).resolves.toBeInstanceOf(Array);
+      }
+      expect((await r.retrieve({ accountId: 1, folderIds: [1], query: 'NEAR stars', limit: 5 })).length).toBe(1);
+    });
+
+    it('splits a long document into several passages', async () => {
+      const r = await make();
+      const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} talks about topic${i} at some length. `.repeat(4));
+      const { passages } = await r.index(doc(1, paragraphs.join('\n\n')));
+      expect(passages).toBeGreaterThan(5);
+      const hits = await r.retrieve({ accountId: 1, folderIds: [1], query: 'topic37', limit: 2 });
+      expect(hits[0].passage).toContain('topic37');
+    });
+  });
+}

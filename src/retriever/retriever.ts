@@ -1,0 +1,40 @@
+/** A document's text as the retriever indexes it. */
+export interface IndexedDocument {
+  accountId: number;
+  folderId: number;
+  documentId: number;
+  documentName: string;
+  text: string;
+}
+
+export interface RetrieveQuery {
+  accountId: number;
+  /** Only passages of documents in these folders (the bot's); none → no results. */
+  folderIds: number[];
+  /** When given and not empty, only passages of these documents (a conversation's focus). */
+  documentIds?: number[];
+  /** Any user text: it is never read as query syntax. */
+  query: string;
+  limit: number;
+}
+
+export interface RetrievedPassage {
+  documentId: number;
+  documentName: string;
+  passage: string;
+  /** Higher is more relevant; comparable only within one result list. */
+  score: number;
+}
+
+/**
+ * The retrieval port: splits documents into passages, indexes them, and finds those that best
+ * answer a question. Adapters: `sqlite/` (FTS5 with BM25, plus vectors when an embedder is set).
+ */
+export interface Retriever {
+  /** Replaces whatever was indexed for the document; returns how many passages it now has. */
+  index(doc: IndexedDocument): Promise<{ passages: number }>;
+  /** Forgets the document's passages. */
+  remove(accountId: number, documentId: number): Promise<void>;
+  /** The best passages, best first. */
+  retrieve(query: RetrieveQuery): Promise<RetrievedPassage[]>;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { openSqlite } from '../../store/sqlite/sqlite-database.js';
+import { retrieverContract } from '../retriever-contract.js';
+import { sqliteRetriever } from './sqlite-retriever.js';
+import type { Embedder } from '../embeddings/embedder.js';
+
+retrieverContract('sqlite (full text)', async () => sqliteRetriever(openSqlite(':memory:')));
+
+/** Bag-of-letters vectors: crude, but deterministic and enough to exercise the fusion path. */
+const letters: Embedder = {
+  async embed(texts) {
+    return texts.map((t) => {
+      const v = new Float32Array(26);
+      for (const c of t.toLowerCase()) if (c >= 'a' && c <= 'z') v[c.charCodeAt(0) - 97]++;
+      return v;
+    });
+  },
+};
+retrieverContract('sqlite (hybrid)', async () => sqliteRetriever(openSqlite(':memory:'), { embedder: letters }));
+
+describe('sqliteRetriever in a large index', () => {
+  it('drops terms too common to matter, but never every term', async () => {
+    const r = sqliteRetriever(openSqlite(':memory:'));
+    for (let d = 1; d <= 2100; d++) {
+      const text = `Common everywhere text number ${d}.${d === 777 ? ' The needle is here.' : ''}`;
+      await r.index({ accountId: 1, folderId: 1, documentId: d, documentName: `d${d}`, text });
+    }
+    const ask = (query: string) => r.retrieve({ accountId: 1, folderIds: [1], query, limit: 3 });
+    expect((await ask('common needle'))[0].documentId).toBe(777);
+    expect(await ask('common everywhere')).toHaveLength(3);
+    expect(await ask('common')).toHaveLength(3);
+  });
+});

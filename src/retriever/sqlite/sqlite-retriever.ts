@@ -1,0 +1,141 @@
+import type { Logger } from '../../domain/logger.js';
+import { dot, normalize, type Embedder } from '../embeddings/embedder.js';
+import { ftsQueryOf, queryTerms } from '../fts-query.js';
+import { reciprocalRankFusion } from '../rank-fusion.js';
+import type { RetrievedPassage, Retriever } from '../retriever.js';
+import { splitPassages } from '../split-passages.js';
+
+/** The slice of better-sqlite3 this adapter needs. */
+export interface SqliteLike {
+  prepare(sql: string): {
+    run(...args: unknown[]): unknown;
+    all(...args: unknown[]): unknown[];
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  transaction(fn: (...args: any[]) => any): (...args: any[]) => any;
+}
+
+interface PassageRow { id: number; document_id: number; document_name: string; text: string; score: number }
+
+export const DEFAULT_MIN_SIMILARITY = 0.25;
+
+/**
+ * In a large index, a term found in more than this share of passages is dropped from a question:
+ * it barely changes the ranking (BM25 gives it almost no weight) but makes the query score
+ * nearly every passage. Small indexes are cheap to search whole, so they keep every term.
+ */
+const COMMON_TERM_SHARE = 0.2;
+const COMMON_TERMS_FROM_PASSAGES = 2000;
+
+/** How many candidates each method brings to the fusion, per result wanted. */
+const CANDIDATES_PER_RESULT = 4;
+
+/**
+ * Retrieval over the store's own SQLite database (tables `passages` and `passages_fts`, see
+ * migration 4): BM25 full-text ranking, fused with cosine similarity when an embedder is given.
+ */
+export function sqliteRetriever(
+  db: SqliteLike, options: { embedder?: Embedder; log?: Logger; minSimilarity?: number } = {},
+): Retriever {
+  const { embedder, log } = options;
+  // Below this cosine similarity a passage is unrelated, however few others there are.
+  const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
+  const insert = db.prepare(`INSERT INTO passages (account_id, folder_id, document_id, document_name, ordinal, text)
+    VALUES (?, ?, ?, ?, ?, ?) RETURNING id`);
+  const setEmbedding = db.prepare('UPDATE passages SET embedding = ? WHERE id = ?');
+  // `+account_id` keeps SQLite from choosing the (account, folder) index, which would scan the
+  // whole account for each document.
+  const removeDoc = db.prepare('DELETE FROM passages WHERE +account_id = ? AND document_id = ?');
+  const scope = `p.account_id = ? AND p.folder_id IN (SELECT value FROM json_each(?))
+    AND (? IS NULL OR p.document_id IN (SELECT value FROM json_each(?)))`;
+  // bm25() is lower for better matches; negated so that higher is better, as the port promises.
+  const fullText = db.prepare(`SELECT p.id, p.document_id, p.document_name, p.text, -bm25(passages_fts) AS score
+    FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+    WHERE passages_fts MATCH ? AND ${scope}
+    ORDER BY bm25(passages_fts) LIMIT ?`);
+  const vectors = db.prepare(`SELECT p.id, p.embedding FROM passages p WHERE p.embedding IS NOT NULL AND ${scope}`);
+  // max(id) stands in for the passage count: close enough for a threshold, and instant.
+  const approxPassages = db.prepare('SELECT coalesce(max(id), 0) AS n FROM passages');
+  const termDocs = db.prepare('SELECT term, doc FROM passages_vocab WHERE term IN (SELECT value FROM json_each(?))');
+  const byIds = db.prepare(`SELECT id, document_id, document_name, text FROM passages
+    WHERE id IN (SELECT value FROM json_each(?))`);
+
+  const replace = db.transaction((doc: Parameters<Retriever['index']>[0], texts: string[]) => {
+    removeDoc.run(doc.accountId, doc.documentId);
+    return texts.map((t, i) => (insert.all(doc.accountId, doc.folderId, doc.documentId, doc.documentName, i, t)[0] as { id: number }).id);
+  });
+  const storeEmbeddings = db.transaction((ids: number[], vecs: Float32Array[]) => {
+    ids.forEach((id, i) => setEmbedding.run(Buffer.from(normalize(vecs[i]).buffer), id));
+  });
+
+  /** The question's terms without those too common to matter (see COMMON_TERM_SHARE). */
+  function searchTerms(query: string): string[] {
+    const terms = queryTerms(query);
+    if (terms.length < 2) return terms;
+    const total = (approxPassages.all()[0] as { n: number }).n;
+    if (total < COMMON_TERMS_FROM_PASSAGES) return terms;
+    // The index holds stemmed terms: a word that stems differently is not found here and is kept.
+    const docs = new Map((termDocs.all(JSON.stringify(terms)) as { term: string; doc: number }[]).map((r) => [r.term, r.doc]));
+    const kept = terms.filter((t) => (docs.get(t) ?? 0) <= total * COMMON_TERM_SHARE);
+    if (kept.length) return kept;
+    // Every term is common: search for the two rarest rather than for nothing.
+    return [...terms].sort((a, b) => docs.get(a)! - docs.get(b)!).slice(0, 2);
+  }
+
+  const toPassage = (r: Omit<PassageRow, 'score'>, score: number): RetrievedPassage => ({
+    documentId: r.document_id, documentName: r.document_name, passage: r.text, score,
+  });
+
+  async function vectorSearch(query: string, args: unknown[], limit: number): Promise<number[] | undefined> {
+    let q: Float32Array;
+    try {
+      [q] = await embedder!.embed([query]);
+    } catch (err) {
+      log?.warn({ err }, 'could not embed the question; retrieving by full text only');
+      return undefined;
+    }
+    q = normalize(q);
+    const rows = vectors.all(...args) as { id: number; embedding: Buffer }[];
+    return rows
+      .map((r) => ({ id: r.id, s: dot(q, new Float32Array(r.embedding.buffer, r.embedding.byteOffset, r.embedding.byteLength / 4)) }))
+      .filter((r) => r.s >= minSimilarity)
+      .sort((a, b) => b.s - a.s)
+      .slice(0, limit)
+      .map((r) => r.id);
+  }
+
+  return {
+    async index(doc) {
+      const texts = splitPassages(doc.text);
+      const ids = replace(doc, texts);
+      if (embedder && texts.length) {
+        try {
+          storeEmbeddings(ids, await embedder.embed(texts));
+        } catch (err) {
+          log?.warn({ err, documentId: doc.documentId }, 'could not embed the passages; the document is found by full text only');
+        }
+      }
+      return { passages: texts.length };
+    },
+
+    async remove(accountId, documentId) {
+      removeDoc.run(accountId, documentId);
+    },
+
+    async retrieve({ accountId, folderIds, documentIds, query, limit }) {
+      if (!folderIds.length || limit <= 0) return [];
+      const focus = documentIds?.length ? JSON.stringify(documentIds) : null;
+      const args = [accountId, JSON.stringify(folderIds), focus, focus];
+      const match = ftsQueryOf(searchTerms(query));
+      const candidates = embedder ? limit * CANDIDATES_PER_RESULT : limit;
+      const textRows = match ? (fullText.all(match, ...args, candidates) as PassageRow[]) : [];
+      if (!embedder) return textRows.map((r) => toPassage(r, r.score));
+
+      const vectorIds = await vectorSearch(query, args, candidates);
+      if (!vectorIds) return textRows.slice(0, limit).map((r) => toPassage(r, r.score));
+      const fused = reciprocalRankFusion([textRows.map((r) => r.id), vectorIds]).slice(0, limit);
+      const rows = new Map((byIds.all(JSON.stringify(fused.map((f) => f.key))) as PassageRow[]).map((r) => [r.id, r]));
+      return fused.filter((f) => rows.has(f.key)).map((f) => toPassage(rows.get(f.key)!, f.score));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Upload, UploadRepo } from '../knowledge-repos.js';
+import type { SqliteDb } from './sqlite-database.js';
+
+interface Row {
+  key: string; account_id: number; file_name: string; content_type: string; created_at: number;
+  expires_at: number; put_at: number | null; size: number | null; used_at: number | null;
+}
+
+const toUpload = (r: Row): Upload => ({
+  key: r.key, accountId: r.account_id, fileName: r.file_name, contentType: r.content_type, createdAt: r.created_at,
+  expiresAt: r.expires_at, putAt: r.put_at, size: r.size, usedAt: r.used_at,
+});
+
+export function sqliteUploads(db: SqliteDb): UploadRepo {
+  const insert = db.prepare(`INSERT INTO uploads (key, account_id, file_name, content_type, created_at, expires_at)
+    VALUES (?, ?, ?, ?, ?, ?)`);
+  const claim = db.prepare('UPDATE uploads SET put_at = ? WHERE key = ? AND put_at IS NULL RETURNING *');
+  const complete = db.prepare('UPDATE uploads SET size = ? WHERE key = ?');
+  const byKey = db.prepare('SELECT * FROM uploads WHERE account_id = ? AND key = ?');
+  return {
+    async create(u) {
+      insert.run(u.key, u.accountId, u.fileName, u.contentType, u.createdAt, u.expiresAt);
+    },
+    async claimPut(key, at) {
+      const r = claim.get(at, key) as Row | undefined;
+      return r && toUpload(r);
+    },
+    async completePut(key, size) {
+      complete.run(size, key);
+    },
+    async get(accountId, key) {
+      const r = byKey.get(accountId, key) as Row | undefined;
+      return r && toUpload(r);
+    },
+  };
+}

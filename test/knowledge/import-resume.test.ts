@@ -1,0 +1,42 @@
+import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { request, startParley, type Tenant } from '../support/start-parley.js';
+import { makeFolder, settled } from './knowledge-helpers.js';
+
+describe('imports are durable jobs', () => {
+  it('resumes queued and interrupted imports after a restart; gives up on one that keeps dying', async () => {
+    const parley = await startParley();
+    const t = await parley.tenant();
+    const folder = await makeFolder(t);
+    await parley.app.imports.stop(); // as if the process died before running anything
+
+    const add = async (name: string) =>
+      (await t.api('POST', '/documents', { folder_id: folder, name, content: `${name} has text.` })).json.data.id as string;
+    const interrupted = await add('Interrupted');
+    const doomed = await add('Doomed');
+    const queued = await add('Queued');
+    // Two jobs were taken by a worker that then died: one on its first try, one on its last; one is still queued.
+    await parley.app.store.importJobs.claimNext(Date.now());
+    await parley.app.store.importJobs.claimNext(Date.now());
+    (parley.app.store as SqliteStore).db.prepare(`UPDATE import_jobs SET attempts = 3 WHERE document_id =
+      (SELECT id FROM documents WHERE name = 'Doomed')`).run();
+    await parley.app.close();
+
+    const app = await createApp(parley.config);
+    const url = (await app.listen()).replace('localhost', '127.0.0.1');
+    const again: Tenant = { ...t, api: (method, u, body) => request(`${url}/api/v1${u}`, method, body, { authorization: `Bearer ${t.key}` }) };
+    try {
+      expect((await settled(again, queued)).status).toBe('synced');
+      expect((await settled(again, interrupted)).status).toBe('synced');
+      expect(await settled(again, doomed)).toMatchObject({ status: 'failed', failure_reason: 'The import was interrupted too many times.' });
+      expect((await again.api('GET', `/documents/${interrupted}/content`)).text).toBe('Interrupted has text.');
+      const left = (app.store as SqliteStore).db.prepare('SELECT count(*) FROM import_jobs').pluck().get();
+      expect(left).toBe(0);
+    } finally {
+      await app.close();
+      rmSync(parley.dataDir, { recursive: true, force: true });
+    }
+  });
+});

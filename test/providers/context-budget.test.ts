@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countTokens, loadTokenizer } from '../../src/domain/token-count.js';
+import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { startParley, type RunningParley } from '../support/start-parley.js';
+import { conversation, modelsFile } from './provider-setup.js';
+
+describe('conversation context by tokens', () => {
+  let upstream: ScriptedOpenAi;
+  let parley: RunningParley;
+
+  beforeAll(async () => {
+    await loadTokenizer();
+    upstream = await new ScriptedOpenAi().start();
+    parley = await startParley({
+      PARLEY_MODELS: modelsFile({
+        providers: { local: { type: 'openai', base_url: upstream.baseUrl } },
+        models: { small: { provider: 'local', context_tokens: 400, max_reply_tokens: 100 } },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await parley.stop();
+    await upstream.stop();
+  });
+
+  it('sends the newest earlier messages that fit, whole, with the system prompt and the new message', async () => {
+    const t = await parley.tenant({ systemPrompt: 'You are terse.' });
+    const conv = await conversation(t);
+    // Each exchange: a numbered question (about 20 tokens) and its echo as the answer.
+    upstream.fallback = { chunks: ['ok'] };
+    for (let i = 0; i < 30; i++) {
+      const r = await t.api('POST', '/messages', { content: `question ${i} ` + 'lorem ipsum '.repeat(8), conversation_id: conv });
+      expect(r.status).toBe(200);
+    }
+    upstream.scripts.set('fails', { status: 400 });
+    await t.api('POST', '/messages', { content: 'fails', conversation_id: conv });
+    await t.api('POST', '/messages', { content: 'the last one', conversation_id: conv });
+
+    const sent = upstream.requests.at(-1)!.body.messages;
+    expect(sent[0]).toEqual({ role: 'system', content: 'You are terse.' });
+    expect(sent.at(-1)).toEqual({ role: 'user', content: 'the last one' });
+    // The failed reply is never sent back; its question is.
+    expect(sent.filter((m) => m.role === 'assistant').every((m) => m.content === 'ok')).toBe(true);
+    expect(sent.at(-2)).toEqual({ role: 'user', content: 'fails' });
+
+    const tokens = sent.reduce((n, m) => n + 4 + countTokens(m.content), 3);
+    expect(tokens).toBeLessThanOrEqual(400 - 100);
+    // Newest first: the earlier messages are the tail of the history, and one more would not fit.
+    const earlier = sent.slice(1, -1);
+    expect(earlier.length).toBeGreaterThan(4);
+    expect(earlier.length).toBeLessThan(60);
+    // The message just older than the oldest one sent is the one that did not fit.
+    const oldest = earlier[0];
+    const firstQuestion = earlier.find((m) => m.role === 'user' && m.content.startsWith('question'))!;
+    const n = Number(/question (\d+)/.exec(firstQuestion.content)![1]);
+    expect(n).toBeGreaterThan(20);
+    const older = oldest.role === 'user' ? 'ok' : `question ${n - 1} ` + 'lorem ipsum '.repeat(8);
+    expect(tokens + 4 + countTokens(older)).toBeGreaterThan(400 - 100);
+  });
+});

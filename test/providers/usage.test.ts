@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/transport/public-ids.js';
+import { ensureBuilt, onlyJson, runCli } from '../support/run-cli.js';
+import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { readSse } from '../support/sse-reader.js';
+import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
+import { conversation, sendForStream } from './provider-setup.js';
+
+describe('token usage', () => {
+  let upstream: ScriptedOpenAi;
+  let parley: RunningParley;
+  let t: Tenant;
+  let conv: string;
+
+  beforeAll(async () => {
+    upstream = await new ScriptedOpenAi().start();
+    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'scripted' });
+    t = await parley.tenant();
+    conv = await conversation(t);
+  });
+  afterAll(async () => {
+    await parley.stop();
+    await upstream.stop();
+  });
+
+  it('sends the provider’s counts as event: usage and keeps them on the message', async () => {
+    upstream.scripts.set('count me', { chunks: ['one', ' two'], usage: { prompt_tokens: 21, completion_tokens: 2 } });
+    const sent = await sendForStream(t, conv, 'count me');
+    const read = await readSse(sent.stream_url);
+    const usage = read.events.find((e) => e.event === 'usage');
+    expect(JSON.parse(usage!.data)).toEqual({ prompt_tokens: 21, completion_tokens: 2, total_tokens: 23 });
+    const m = await t.api('GET', `/messages/${sent.reply_id}?includes=usage`);
+    expect(m.json.data.usage).toEqual({ prompt_tokens: 21, completion_tokens: 2, total_tokens: 23, estimated: false });
+    const list = await t.api('GET', `/messages?conversation_id=${conv}&includes=usage`);
+    expect(list.json.data.find((x: { id: string }) => x.id === sent.reply_id).usage.total_tokens).toBe(23);
+    const plain = await t.api('GET', `/messages/${sent.reply_id}`);
+    expect(plain.json.data.usage).toBeUndefined();
+  });
+
+  it('counts with a tokenizer, marked estimated, when the provider reports nothing', async () => {
+    upstream.scripts.set('no usage', { chunks: ['Hello', ' world'] });
+    const sent = await sendForStream(t, conv, 'no usage');
+    const read = await readSse(sent.stream_url);
+    const usage = JSON.parse(read.events.find((e) => e.event === 'usage')!.data);
+    expect(usage.completion_tokens).toBe(2); // "Hello world" is two cl100k tokens
+    expect(usage.prompt_tokens).toBeGreaterThan(3);
+    const m = await t.api('GET', `/messages/${sent.reply_id}?includes=usage`);
+    expect(m.json.data.usage.estimated).toBe(true);
+  });
+
+  it('parley usage adds up an account’s replies', async () => {
+    const fresh = await parley.tenant();
+    const c = await conversation(fresh);
+    upstream.scripts.set('u1', { chunks: ['a'], usage: { prompt_tokens: 10, completion_tokens: 1 } });
+    upstream.scripts.set('u2', { chunks: ['b'], usage: { prompt_tokens: 20, completion_tokens: 4 } });
+    upstream.scripts.set('u3', { status: 400 });
+    for (const content of ['u1', 'u2', 'u3']) await fresh.api('POST', '/messages', { content, conversation_id: c });
+    ensureBuilt();
+    const totals = onlyJson(runCli(['usage', '--account', encodeId(fresh.account.id), '--json'], parley.dataDir));
+    expect(totals).toMatchObject({
+      messages: 3, replies: 2, failed_replies: 1, prompt_tokens: 30, completion_tokens: 5, total_tokens: 35,
+      estimated_replies: 0, messages_in_quota_window: 2,
+    });
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const later = onlyJson(runCli(['usage', '--account', encodeId(fresh.account.id), '--since', tomorrow, '--json'], parley.dataDir));
+    expect(later).toMatchObject({ messages: 0, replies: 0, prompt_tokens: 0 });
+  }, 90_000);
+});

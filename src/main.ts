@@ -19,7 +19,8 @@ Usage:
   parley bot create --account ID --name N [--model M] [--fallback-model M] [--prompt TEXT]
                     [--temperature T] [--max-tokens N] [--folders ID,ID]
   parley bot list --account ID
-  parley bot update ID [--name N] [--model M] [--prompt TEXT] [--temperature T] [--folders ID,ID]
+  parley bot update ID [--name N] [--model M] [--fallback-model M] [--prompt TEXT]
+                    [--temperature T] [--max-tokens N] [--folders ID,ID]
   parley folder create --account ID --name N
   parley folder list --account ID
   parley usage --account ID [--since DATE]

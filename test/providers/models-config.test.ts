@@ -94,6 +94,19 @@ describe('bots and their models', () => {
     expect(upstream.requests.at(-1)!.body.model).toBe('llama3.1:8b');
   }, 90_000);
 
+  it('updates a bot’s models and reply limit, refusing unknown models and resetting with ""', async () => {
+    const t = await parley.tenant();
+    ensureBuilt();
+    const updated = onlyJson(cli('bot', 'update', t.botId, '--model', 'llama3.1', '--fallback-model', 'gpt-4o-mini', '--max-tokens', '300', '--json'));
+    expect(updated).toMatchObject({ model: 'llama3.1', fallback_model: 'gpt-4o-mini', max_reply_tokens: 300, name: 'Test bot' });
+    const refused = cli('bot', 'update', t.botId, '--fallback-model', 'nope');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/--fallback-model: the model "nope" is not configured/);
+    const reset = onlyJson(cli('bot', 'update', t.botId, '--model', '', '--fallback-model', '', '--max-tokens', '', '--json'));
+    expect(reset).toMatchObject({ model: 'gpt-4o-mini', fallback_model: null, max_reply_tokens: null });
+    expect((await parley.app.store.bots.get(t.account.id, t.bot.id))!.model).toBeNull();
+  }, 90_000);
+
   it('fails replies clearly when the configuration has lost a bot’s model', async () => {
     const t = await parley.tenant({ botModel: 'retired-model' });
     const conv = await conversation(t);

@@ -1,6 +1,7 @@
 import { SseParser } from '../../shared/sse-parser.js';
 import { ChatModelError, type ChatModel, type ChatRequest, type ChatStreamPart } from '../chat-model.js';
 import { connectionError, errorFromResponse } from '../http-errors.js';
+import { postForStream, readText, type PostResult } from '../http-post.js';
 import { toAnthropicMessages } from './convert-messages.js';
 import { mapAnthropicStopReason } from './map-stop-reason.js';
 
@@ -25,7 +26,7 @@ interface EventJson {
 
 /** The Anthropic Messages API with `stream: true`. */
 export function anthropicModel(options: AnthropicOptions): ChatModel {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/messages`;
+  const url = new URL(`${options.baseUrl.replace(/\/+$/, '')}/messages`);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'text/event-stream',
@@ -44,31 +45,30 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
         stream: true,
         ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
       });
-      let response: Response;
+      let answer: PostResult;
       try {
-        response = await fetch(url, { method: 'POST', headers, body, signal: request.signal });
+        answer = await postForStream(url, headers, body, request.signal);
       } catch (err) {
         yield { type: 'error', error: connectionError(err, request.signal) };
         return;
       }
-      if (!response.ok) {
-        yield { type: 'error', error: await errorFromResponse(response) };
+      if (!answer.ok) {
+        yield { type: 'error', error: await errorFromResponse(answer.response) };
         return;
       }
-      yield* readStream(response, request.signal);
+      yield* readStream(readText(answer.body), request.signal);
     },
   };
 }
 
-async function* readStream(response: Response, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
+async function* readStream(body: AsyncIterable<string>, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
   const parser = new SseParser();
-  const decoder = new TextDecoder();
   let inputTokens = 0;
   let outputTokens = 0;
   let stopReason: string | undefined;
   try {
-    for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
-      for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
+    for await (const text of body) {
+      for (const event of parser.push(text)) {
         let json: EventJson;
         try {
           json = JSON.parse(event.data) as EventJson;

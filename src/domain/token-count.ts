@@ -28,16 +28,18 @@ export function countPromptTokens(messages: ChatMessage[]): number {
   return n;
 }
 
-const cache = new Map<number, number>();
+const cache = new Map<number, { length: number; tokens: number }>();
 const CACHE_LIMIT = 100_000;
 
-/** Token count of a stored message: messages never change once done, so counts are kept. */
+/**
+ * Token count of a stored message. Finished messages never change, so counts are kept by id; the
+ * length check keeps two stores in one process (tests, tools) from reading each other's counts.
+ */
 export function messageTokens(id: number, content: string): number {
-  let n = cache.get(id);
-  if (n === undefined) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    n = PER_MESSAGE + countTokens(content);
-    cache.set(id, n);
-  }
-  return n;
+  const hit = cache.get(id);
+  if (hit && hit.length === content.length) return hit.tokens;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  const tokens = PER_MESSAGE + countTokens(content);
+  cache.set(id, { length: content.length, tokens });
+  return tokens;
 }

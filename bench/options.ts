@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['ttfc', 'chunk', 'throughput', 'held', 'history', 'replay', 'retrieval'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** Every size the harness uses; `--quick` shrinks them so that the whole run takes under a minute. */
+export interface BenchOptions {
+  only: Scenario[];
+  runs: number;
+  ttfcClients: number[];
+  /** Time-to-first-chunk samples per run and target (each client sends ceil(samples / clients) times). */
+  ttfcSamples: number;
+  chunkStreams: number[];
+  /** Per-chunk scenario: chunks per stream, chunk size (characters) and interval (ms). */
+  chunkCount: number;
+  chunkSize: number;
+  chunkIntervalMs: number;
+  throughputSeconds: number;
+  throughputClients: number;
+  /** Chunks per reply and concurrent replies while measuring chunks per second. */
+  fastChunks: number;
+  fastStreams: number;
+  held: number;
+  history: number[];
+  historySends: number;
+  replayChunks: number;
+  /** Passages indexed for the retrieval benchmark (issue 5). */
+  retrievalPassages: number;
+  nginx: boolean;
+  out: string | undefined;
+  quiet: boolean;
+}
+
+const FULL: Omit<BenchOptions, 'only' | 'nginx' | 'out' | 'quiet'> = {
+  runs: 5,
+  ttfcClients: [1, 50, 500],
+  ttfcSamples: 1000,
+  chunkStreams: [1, 100, 1000],
+  chunkCount: 40,
+  chunkSize: 24,
+  chunkIntervalMs: 50,
+  throughputSeconds: 3,
+  throughputClients: 64,
+  fastChunks: 20_000,
+  fastStreams: 8,
+  held: 10_000,
+  history: [0, 100_000, 1_000_000],
+  historySends: 300,
+  replayChunks: 10_000,
+  retrievalPassages: 100_000,
+};
+
+/** Smaller everywhere (200 clients, 500 streams, 300 held, 50,000 stored), so that it runs in under a minute. */
+const QUICK: typeof FULL = {
+  runs: 3,
+  ttfcClients: [1, 50, 200],
+  ttfcSamples: 100,
+  chunkStreams: [1, 100, 500],
+  chunkCount: 6,
+  chunkSize: 24,
+  chunkIntervalMs: 50,
+  throughputSeconds: 0.5,
+  throughputClients: 64,
+  fastChunks: 5_000,
+  fastStreams: 4,
+  held: 300,
+  history: [0, 10_000, 50_000],
+  historySends: 40,
+  replayChunks: 10_000,
+  retrievalPassages: 10_000,
+};
+
+const list = (v: string | undefined) => v?.split(',').map((s) => Number(s.replace(/_/g, ''))).filter((n) => Number.isFinite(n) && n >= 0);
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' }, only: { type: 'string' }, runs: { type: 'string' },
+      'ttfc-clients': { type: 'string' }, 'ttfc-samples': { type: 'string' },
+      'chunk-streams': { type: 'string' }, 'chunk-count': { type: 'string' }, 'chunk-size': { type: 'string' },
+      'chunk-interval': { type: 'string' }, 'throughput-seconds': { type: 'string' },
+      'throughput-clients': { type: 'string' }, 'fast-chunks': { type: 'string' }, 'fast-streams': { type: 'string' },
+      held: { type: 'string' }, history: { type: 'string' }, 'history-sends': { type: 'string' },
+      'replay-chunks': { type: 'string' }, 'retrieval-passages': { type: 'string' }, 'no-nginx': { type: 'boolean' }, out: { type: 'string' },
+      quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`npm run bench -- [--quick] [--only ${SCENARIOS.join(',')}] [--runs N]
+  [--ttfc-clients 1,50,500] [--ttfc-samples N] [--chunk-streams 1,100,1000] [--chunk-count N]
+  [--chunk-size N] [--chunk-interval MS] [--throughput-seconds S] [--throughput-clients N]
+  [--fast-chunks N] [--fast-streams N] [--held N] [--history 0,100000,1000000] [--history-sends N]
+  [--replay-chunks N] [--retrieval-passages N] [--no-nginx] [--out FILE] [--quiet]\n`);
+    process.exit(0);
+  }
+  const base = values.quick ? QUICK : FULL;
+  const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v.replace(/_/g, '')));
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SCENARIOS];
+  for (const s of only) if (!SCENARIOS.includes(s as Scenario)) throw new Error(`unknown scenario ${s} (${SCENARIOS.join(', ')})`);
+  return {
+    only: only as Scenario[],
+    runs: num(values.runs, base.runs),
+    ttfcClients: list(values['ttfc-clients']) ?? base.ttfcClients,
+    ttfcSamples: num(values['ttfc-samples'], base.ttfcSamples),
+    chunkStreams: list(values['chunk-streams']) ?? base.chunkStreams,
+    chunkCount: num(values['chunk-count'], base.chunkCount),
+    chunkSize: num(values['chunk-size'], base.chunkSize),
+    chunkIntervalMs: num(values['chunk-interval'], base.chunkIntervalMs),
+    throughputSeconds: num(values['throughput-seconds'], base.throughputSeconds),
+    throughputClients: num(values['throughput-clients'], base.throughputClients),
+    fastChunks: num(values['fast-chunks'], base.fastChunks),
+    fastStreams: num(values['fast-streams'], base.fastStreams),
+    held: num(values.held, base.held),
+    history: list(values.history) ?? base.history,
+    historySends: num(values['history-sends'], base.historySends),
+    replayChunks: num(values['replay-chunks'], base.replayChunks),
+    retrievalPassages: num(values['retrieval-passages'], base.retrievalPassages),
+    nginx: !values['no-nginx'],
+    out: values.out,
+    quiet: values.quiet ?? false,
+  };
+}

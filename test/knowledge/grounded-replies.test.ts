@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTHING_FOUND } from '../../src/domain/extractive-answer.js';
 import { decodeId } from '../../src/transport/public-ids.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
-import { readSse } from '../support/sse-reader.js';
+import { assemble, readSse } from '../support/sse-reader.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 import { addText, makeFolder } from './knowledge-helpers.js';
 
-const chunkText = (events: { event: string; data: string }[]) =>
-  events.filter((e) => e.event === 'message' && e.data.startsWith('{')).map((e) => JSON.parse(e.data).chunk).join('');
 
 const REFUNDS = 'Refunds are issued within 14 days of purchase when the product is returned unopened.';
 const SHIPPING = 'Shipping to Norway takes five working days; express delivery takes two.';
@@ -28,7 +26,7 @@ async function ask(t: Tenant, content: string, documentIds?: string[]) {
   const read = await readSse(sent.json.data.stream_url);
   const stored = await t.api('GET', `/messages/${sent.json.data.reply_id}?includes=sources`);
   const sources = read.events.find((e) => e.event === 'sources');
-  return { read, text: chunkText(read.events), sources: sources && JSON.parse(sources.data).data, stored: stored.json.data };
+  return { read, text: assemble(read.events), sources: sources && JSON.parse(sources.data).data, stored: stored.json.data };
 }
 
 describe('grounded replies with a model', () => {

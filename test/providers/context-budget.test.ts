@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTokens, loadTokenizer } from '../../src/domain/token-count.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { newConversation } from '../support/sse-reader.js';
 import { startParley, type RunningParley } from '../support/start-parley.js';
-import { conversation, modelsFile } from './provider-setup.js';
+import { modelsFile } from './provider-setup.js';
 
 describe('conversation context by tokens', () => {
   let upstream: ScriptedOpenAi;
@@ -25,7 +26,7 @@ describe('conversation context by tokens', () => {
 
   it('sends the newest earlier messages that fit, whole, with the system prompt and the new message', async () => {
     const t = await parley.tenant({ systemPrompt: 'You are terse.' });
-    const conv = await conversation(t);
+    const conv = await newConversation(t);
     // Each exchange: a numbered question (about 20 tokens) and its echo as the answer.
     upstream.fallback = { chunks: ['ok'] };
     for (let i = 0; i < 30; i++) {

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedAnthropic } from '../support/scripted-anthropic.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { newConversation } from '../support/sse-reader.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
-import { conversation, modelsFile } from './provider-setup.js';
+import { modelsFile } from './provider-setup.js';
 
 /** A moderation service with OpenAI's /v1/moderations wire format: flags any input saying "forbidden". */
 async function moderationServer(): Promise<{ url: string; inputs: string[]; server: Server }> {
@@ -50,7 +51,7 @@ describe('flagged messages', () => {
   });
 
   async function ask(t: Tenant, content: string) {
-    const conv = await conversation(t);
+    const conv = await newConversation(t);
     const r = await t.api('POST', '/messages', { content, conversation_id: conv });
     const list = await t.api('GET', `/messages?conversation_id=${conv}`);
     return { reply: r.json.data, user: list.json.data[0] };

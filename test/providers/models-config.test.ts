@@ -5,8 +5,9 @@ import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { encodeId } from '../../src/transport/public-ids.js';
 import { ensureBuilt, onlyJson, runCli } from '../support/run-cli.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { newConversation } from '../support/sse-reader.js';
 import { startParley, type RunningParley } from '../support/start-parley.js';
-import { conversation, modelsFile } from './provider-setup.js';
+import { modelsFile } from './provider-setup.js';
 
 const catalogFor = (env: Record<string, string>) => loadModelCatalog(loadConfig(env, '/tmp'), env);
 
@@ -109,7 +110,7 @@ describe('bots and their models', () => {
 
   it('fails replies clearly when the configuration has lost a bot’s model', async () => {
     const t = await parley.tenant({ botModel: 'retired-model' });
-    const conv = await conversation(t);
+    const conv = await newConversation(t);
     const r = await t.api('POST', '/messages', { content: 'hello', conversation_id: conv });
     expect(r.status).toBe(500);
     expect(r.json.message).toBe('The bot\'s model "retired-model" is not configured on this server.');

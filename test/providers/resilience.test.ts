@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedAnthropic } from '../support/scripted-anthropic.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
-import { readSse } from '../support/sse-reader.js';
+import { assemble, newConversation, readSse, sendForStream } from '../support/sse-reader.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
-import { conversation, modelsFile, sendForStream } from './provider-setup.js';
+import { modelsFile } from './provider-setup.js';
 
-const chunks = (events: { event: string; data: string }[]) =>
-  events.filter((e) => e.event === 'message' && e.data.startsWith('{')).map((e) => JSON.parse(e.data).chunk).join('');
 
 describe('retries, timeouts and fallback before the first token', () => {
   let openai: ScriptedOpenAi;
@@ -34,7 +32,7 @@ describe('retries, timeouts and fallback before the first token', () => {
       LLM_MAX_RETRIES: '3', LLM_RETRY_MAX_WAIT: '3s',
     });
     t = await parley.tenant();
-    conv = await conversation(t);
+    conv = await newConversation(t);
   });
   afterAll(async () => {
     await parley.stop();
@@ -90,7 +88,7 @@ describe('retries, timeouts and fallback before the first token', () => {
     openai.scripts.set('breaks midway', { chunks: ['part one ', 'part two '], failAfter: 2 });
     const { stream_url } = await sendForStream(t, conv, 'breaks midway');
     const read = await readSse(stream_url);
-    expect(chunks(read.events)).toBe('part one part two ');
+    expect(assemble(read.events)).toBe('part one part two ');
     expect(read.events.some((e) => e.event === 'error')).toBe(true);
     expect(read.events.at(-1)!.data).toBe('[END]');
     expect(requestsFor('breaks midway')).toBe(1);

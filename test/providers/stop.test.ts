@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
-import { readSse } from '../support/sse-reader.js';
+import { assemble, newConversation, readSse, sendForStream } from '../support/sse-reader.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
-import { conversation, sendForStream } from './provider-setup.js';
 
-const chunkText = (events: { event: string; data: string }[]) =>
-  events.filter((e) => e.event === 'message' && e.data.startsWith('{')).map((e) => JSON.parse(e.data).chunk).join('');
 
 describe('POST /api/v1/messages/{id}/stop', () => {
   let upstream: ScriptedOpenAi;
@@ -18,7 +15,7 @@ describe('POST /api/v1/messages/{id}/stop', () => {
     upstream = await new ScriptedOpenAi().start();
     parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'scripted' });
     t = await parley.tenant();
-    conv = await conversation(t);
+    conv = await newConversation(t);
   });
   afterAll(async () => {
     await parley.stop();
@@ -34,7 +31,7 @@ describe('POST /api/v1/messages/{id}/stop', () => {
     const early = await readSse(sent.stream_url, {
       until: (events) => events.filter((e) => e.data.startsWith('{')).length >= 3,
     });
-    expect(chunkText(early.events).length).toBeGreaterThan(0);
+    expect(assemble(early.events).length).toBeGreaterThan(0);
     stopAt = Date.now();
     const stopped = await t.api('POST', `/messages/${sent.reply_id}/stop`);
     expect(stopped.status).toBe(200);
@@ -48,7 +45,7 @@ describe('POST /api/v1/messages/{id}/stop', () => {
     const upstreamRequest = upstream.requests.find((r) => r.body.messages.at(-1)?.content === 'stop me')!;
     await upstreamRequest.closed;
 
-    const delivered = chunkText(read.events);
+    const delivered = assemble(read.events);
     expect(delivered.length).toBeLessThan(slow.chunks.join('').length);
     const stored = await t.api('GET', `/messages/${sent.reply_id}?includes=usage`);
     expect(stored.json.data.content).toBe(delivered);
@@ -76,7 +73,7 @@ describe('POST /api/v1/messages/{id}/stop', () => {
     const r = await other.api('POST', `/messages/${sent.reply_id}/stop`);
     expect(r.status).toBe(404);
     const read = await readSse(sent.stream_url);
-    expect(chunkText(read.events)).toBe('a b c');
+    expect(assemble(read.events)).toBe('a b c');
   });
 
   it('answers 404 for an unknown id', async () => {

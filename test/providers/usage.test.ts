@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/transport/public-ids.js';
 import { ensureBuilt, onlyJson, runCli } from '../support/run-cli.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
-import { readSse } from '../support/sse-reader.js';
+import { newConversation, readSse, sendForStream } from '../support/sse-reader.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
-import { conversation, sendForStream } from './provider-setup.js';
 
 describe('token usage', () => {
   let upstream: ScriptedOpenAi;
@@ -16,7 +15,7 @@ describe('token usage', () => {
     upstream = await new ScriptedOpenAi().start();
     parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'scripted' });
     t = await parley.tenant();
-    conv = await conversation(t);
+    conv = await newConversation(t);
   });
   afterAll(async () => {
     await parley.stop();
@@ -50,7 +49,7 @@ describe('token usage', () => {
 
   it('parley usage adds up an account’s replies', async () => {
     const fresh = await parley.tenant();
-    const c = await conversation(fresh);
+    const c = await newConversation(fresh);
     upstream.scripts.set('u1', { chunks: ['a'], usage: { prompt_tokens: 10, completion_tokens: 1 } });
     upstream.scripts.set('u2', { chunks: ['b'], usage: { prompt_tokens: 20, completion_tokens: 4 } });
     upstream.scripts.set('u3', { status: 400 });

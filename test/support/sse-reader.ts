@@ -83,11 +83,16 @@ export async function newConversation(t: Tenant): Promise<string> {
   return c.json.data.id as string;
 }
 
-/** POST /messages/stream with redirect false; returns the stream URL. */
-export async function startStream(t: Tenant, conversationId: string, content: string): Promise<string> {
+/** POST /messages/stream with redirect false; returns the stream URL and the ids of the message and its reply. */
+export async function sendForStream(t: Tenant, conversationId: string, content: string) {
   const r = await t.api('POST', '/messages/stream', { content, conversation_id: conversationId, redirect: false });
   if (r.status !== 200) throw new Error(`could not start a stream: ${r.status} ${r.text}`);
-  return r.json.data.stream_url as string;
+  return r.json.data as { stream_url: string; message_id: string; reply_id: string };
+}
+
+/** POST /messages/stream with redirect false; returns the stream URL. */
+export async function startStream(t: Tenant, conversationId: string, content: string): Promise<string> {
+  return (await sendForStream(t, conversationId, content)).stream_url;
 }
 
 export interface ListedMessage {

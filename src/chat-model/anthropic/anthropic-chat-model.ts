@@ -1,7 +1,7 @@
 import { SseParser } from '../../shared/sse-parser.js';
 import { ChatModelError, type ChatModel, type ChatRequest, type ChatStreamPart } from '../chat-model.js';
-import { connectionError, errorFromResponse } from '../http-errors.js';
-import { postForStream, readText, type PostResult } from '../http-post.js';
+import { connectionError } from '../http-errors.js';
+import { streamRequest } from '../stream-request.js';
 import { toAnthropicMessages } from './convert-messages.js';
 import { mapAnthropicStopReason } from './map-stop-reason.js';
 
@@ -45,18 +45,7 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
         stream: true,
         ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
       });
-      let answer: PostResult;
-      try {
-        answer = await postForStream(url, headers, body, request.signal);
-      } catch (err) {
-        yield { type: 'error', error: connectionError(err, request.signal) };
-        return;
-      }
-      if (!answer.ok) {
-        yield { type: 'error', error: await errorFromResponse(answer.response) };
-        return;
-      }
-      yield* readStream(readText(answer.body), request.signal);
+      yield* streamRequest(url, headers, body, request.signal, readStream);
     },
   };
 }

@@ -2,8 +2,8 @@ import type { TokenUsage } from '../../domain/entities.js';
 import { SseParser } from '../../shared/sse-parser.js';
 import { ChatModelError, type ChatModel, type ChatRequest, type ChatStreamPart } from '../chat-model.js';
 import { mapOpenAiFinishReason } from './map-finish-reason.js';
-import { connectionError, errorFromResponse } from '../http-errors.js';
-import { postForStream, readText, type PostResult } from '../http-post.js';
+import { connectionError } from '../http-errors.js';
+import { streamRequest } from '../stream-request.js';
 
 export interface OpenAiCompatibleOptions {
   /** Up to and including the version, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
@@ -34,18 +34,7 @@ export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatMod
         ...(request.temperature !== undefined && { temperature: request.temperature }),
         ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
       });
-      let answer: PostResult;
-      try {
-        answer = await postForStream(url, headers, body, request.signal);
-      } catch (err) {
-        yield { type: 'error', error: connectionError(err, request.signal) };
-        return;
-      }
-      if (!answer.ok) {
-        yield { type: 'error', error: await errorFromResponse(answer.response) };
-        return;
-      }
-      yield* readStream(readText(answer.body), request.signal);
+      yield* streamRequest(url, headers, body, request.signal, readStream);
     },
   };
 }

@@ -98,6 +98,13 @@ export interface UploadRepo {
   claimPut(key: string, at: number): Promise<Upload | undefined>;
   completePut(key: string, size: number): Promise<void>;
   get(accountId: number, key: string): Promise<Upload | undefined>;
+  /**
+   * Keys whose files nobody will convert: never imported and expired before `cutoff`, or taken
+   * for an import (before `cutoff`) that no queued or running job holds any more.
+   */
+  abandoned(cutoff: number, limit: number): Promise<string[]>;
+  /** Removes the records of these uploads. */
+  forget(keys: string[]): Promise<void>;
 }
 
 export interface BotFolderRepo {

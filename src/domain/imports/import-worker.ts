@@ -13,7 +13,13 @@ export interface ImportSettings {
   webpage: FetchLimits;
   /** How often the queue is checked without being woken (jobs queued by another process). */
   pollMs?: number;
+  /** How often files nobody will import are deleted. */
+  sweepMs?: number;
 }
+
+/** An uploaded file may still be imported for this long after its upload URL expired. */
+export const UPLOAD_GRACE_MS = 24 * 3_600_000;
+const SWEEP_BATCH = 500;
 
 /** Starts beyond this mean the job keeps killing or stalling the server: it fails instead. */
 export const MAX_ATTEMPTS = 3;
@@ -30,6 +36,7 @@ export class ImportWorker {
   private stopping = false;
   private pumping = false;
   private timer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: { store: Store; retriever: Retriever; blobs: BlobStore; log: Logger },
@@ -41,7 +48,29 @@ export class ImportWorker {
     if (resumed) this.deps.log.warn({ count: resumed }, 'resuming imports a stopped process left unfinished');
     this.timer = setInterval(() => this.wake(), this.settings.pollMs ?? 2000);
     this.timer.unref();
+    this.sweepTimer = setInterval(() => void this.sweep(), this.settings.sweepMs ?? 600_000);
+    this.sweepTimer.unref();
     this.wake();
+    void this.sweep();
+  }
+
+  /**
+   * Deletes uploaded files that will never be converted: uploads not imported within
+   * UPLOAD_GRACE_MS of their URL's expiry, and uploads whose import went away with its document.
+   * Returns how many it removed.
+   */
+  async sweep(now = Date.now()): Promise<number> {
+    const { store, blobs, log } = this.deps;
+    try {
+      const keys = await store.uploads.abandoned(now - UPLOAD_GRACE_MS, SWEEP_BATCH);
+      for (const key of keys) await blobs.delete(key);
+      await store.uploads.forget(keys);
+      if (keys.length) log.info({ count: keys.length }, 'deleted uploaded files that will not be imported');
+      return keys.length;
+    } catch (err) {
+      log.error({ err }, 'could not sweep abandoned uploads');
+      return 0;
+    }
   }
 
   /** Looks for queued jobs now. */
@@ -53,6 +82,7 @@ export class ImportWorker {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
+    clearInterval(this.sweepTimer);
     for (const r of this.running.values()) r.controller.abort(new Error('the server is stopping'));
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }

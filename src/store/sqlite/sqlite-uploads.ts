@@ -17,6 +17,15 @@ export function sqliteUploads(db: SqliteDb): UploadRepo {
   const claim = db.prepare('UPDATE uploads SET put_at = ? WHERE key = ? AND put_at IS NULL RETURNING *');
   const complete = db.prepare('UPDATE uploads SET size = ? WHERE key = ?');
   const byKey = db.prepare('SELECT * FROM uploads WHERE account_id = ? AND key = ?');
+  const abandoned = db.prepare(`SELECT key FROM uploads u
+    WHERE (u.used_at IS NULL AND u.expires_at < @cutoff)
+       OR (u.used_at < @cutoff AND NOT EXISTS (SELECT 1 FROM import_jobs j
+             WHERE j.state IN ('queued', 'running') AND json_extract(j.payload, '$.key') = u.key))
+    LIMIT @limit`).pluck();
+  const forget = db.prepare('DELETE FROM uploads WHERE key = ?');
+  const forgetAll = db.transaction((keys: string[]) => {
+    for (const k of keys) forget.run(k);
+  });
   return {
     async create(u) {
       insert.run(u.key, u.accountId, u.fileName, u.contentType, u.createdAt, u.expiresAt);
@@ -31,6 +40,12 @@ export function sqliteUploads(db: SqliteDb): UploadRepo {
     async get(accountId, key) {
       const r = byKey.get(accountId, key) as Row | undefined;
       return r && toUpload(r);
+    },
+    async abandoned(cutoff, limit) {
+      return abandoned.all({ cutoff, limit }) as string[];
+    },
+    async forget(keys) {
+      forgetAll(keys);
     },
   };
 }

@@ -104,6 +104,10 @@ export async function createApp(
       const serverClosed = server.close();
       await generations.shutdown(config.shutdownGraceMs);
       hub.closeAll();
+      // Streams that ended during the grace period left idle keep-alive connections behind, which
+      // the server would otherwise wait on until their clients drop them.
+      await new Promise((resolve) => setImmediate(resolve));
+      server.server.closeIdleConnections();
       await serverClosed;
       await imports.stop();
       await bus.close();

@@ -4,6 +4,8 @@ import { KEEP_ALIVE_FRAME } from './sse-format.js';
 interface Held {
   res: ServerResponse;
   lastWriteAt: number;
+  /** Writes out whatever the stream has not sent yet, then ends it (set by the stream's writer). */
+  close?: () => void;
 }
 
 /**
@@ -46,7 +48,7 @@ export class SseHub {
   /** Ends every open stream (clients reconnect, to this server or another). */
   closeAll(): void {
     clearInterval(this.timer);
-    for (const h of this.held) h.res.end();
+    for (const h of [...this.held]) (h.close ?? (() => h.res.end()))();
     this.held.clear();
   }
 }

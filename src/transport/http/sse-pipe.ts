@@ -28,7 +28,7 @@ export function pipeFeed(
   let scheduled = false;
 
   const pump = (prefix = '') => {
-    if (finished || blocked) return;
+    if (finished || blocked || res.writableEnded) return;
     const { chunks, ending } = feed.read(cursor);
     let out = prefix;
     for (const c of chunks) out += chunkFrame(c);
@@ -63,5 +63,17 @@ export function pipeFeed(
     hub.remove(held);
   };
   res.on('close', finish);
+  // At shutdown: what a pending flush would have written goes out now, before the end; and the
+  // connection closes after it, so that the server need not wait for the client to let go of it.
+  held.close = () => {
+    const socket = res.socket;
+    blocked = false;
+    pump();
+    if (!finished) {
+      res.end();
+      finish();
+    }
+    socket?.end();
+  };
   pump(fresh ? START_FRAME : '');
 }

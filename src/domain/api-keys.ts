@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiKey } from './entities.js';
+import type { Account, ApiKey } from './entities.js';
 import type { Store } from '../store/store.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -46,3 +46,34 @@ export async function verifyApiKey(store: Store, presented: string): Promise<Api
   }
   return record;
 }
+
+/**
+ * Verifies keys and finds their accounts, remembering each success for `ttlMs`: every API call
+ * authenticates, and two store reads and a hash comparison per call are a large share of a send.
+ * A revoked key, or a changed plan, therefore reaches this process within `ttlMs`.
+ */
+export class KeyAuthenticator {
+  /** By the key's SHA-256, so that no secret is kept as a lookup key. */
+  private readonly trusted = new Map<string, { account: Account; until: number }>();
+
+  constructor(private readonly store: Store, private readonly ttlMs: number) {}
+
+  async authenticate(presented: string): Promise<Account | undefined> {
+    const now = Date.now();
+    const hash = this.ttlMs > 0 ? sha256(presented) : '';
+    const hit = this.ttlMs > 0 ? this.trusted.get(hash) : undefined;
+    if (hit && hit.until > now) return hit.account;
+    const key = await verifyApiKey(this.store, presented);
+    const account = key && (await this.store.accounts.get(key.accountId));
+    if (this.ttlMs > 0) {
+      if (!account) this.trusted.delete(hash);
+      else {
+        if (this.trusted.size >= TRUSTED_LIMIT) this.trusted.clear();
+        this.trusted.set(hash, { account, until: now + this.ttlMs });
+      }
+    }
+    return account;
+  }
+}
+
+const TRUSTED_LIMIT = 10_000;

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../chat-model/chat-model.js';
-import type { Bot, Message } from './entities.js';
+import type { HistoryMessage } from '../store/store.js';
+import type { Bot } from './entities.js';
 import { countPromptTokens, messageTokens } from './token-count.js';
 
 /**
@@ -8,7 +9,7 @@ import { countPromptTokens, messageTokens } from './token-count.js';
  * in half), then the new message. The system messages and the new message are always sent.
  */
 export function buildPrompt(
-  bot: Bot, newestFirst: Message[], content: string, budget: { contextTokens: number; maxReplyTokens: number },
+  bot: Bot, newestFirst: HistoryMessage[], content: string, budget: { contextTokens: number; maxReplyTokens: number },
   extraSystem: ChatMessage[] = [],
 ): ChatMessage[] {
   const system: ChatMessage[] = [

@@ -109,6 +109,8 @@ export interface UsageTotals {
   estimatedReplies: number;
 }
 
+export type HistoryMessage = Pick<Message, 'id' | 'machine' | 'content'>;
+
 export interface MessageRepo {
   /**
    * In one atomic step: checks the 30-day quota, stores the user's message and an empty
@@ -117,8 +119,11 @@ export interface MessageRepo {
   send(input: SendInput): Promise<{ user: Message; reply: Message } | undefined>;
   get(accountId: number, id: number): Promise<Message | undefined>;
   list(accountId: number, filter: { conversationId?: number }, page: PageRequest): Promise<Page<Message>>;
-  /** The conversation's messages before `beforeId`, newest first, leaving out failed and unfinished replies. */
-  history(conversationId: number, beforeId: number, limit: number): Promise<Message[]>;
+  /**
+   * The conversation's messages before `beforeId`, newest first, leaving out failed and unfinished
+   * replies: only what a prompt needs of them, since this is read before every reply.
+   */
+  history(conversationId: number, beforeId: number, limit: number): Promise<HistoryMessage[]>;
   /** Saves what an in-progress reply has so far (batched by the caller). */
   savePartial(parts: { id: number; content: string }[]): Promise<void>;
   finishReply(id: number, outcome: ReplyOutcome): Promise<void>;

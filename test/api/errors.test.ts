@@ -56,6 +56,8 @@ describe('errors', () => {
       const { key, record } = await createApiKey(parley.app.store, t.account.id, 'soon revoked');
       expect((await call({ authorization: `Bearer ${key}` })).status).toBe(200);
       await parley.app.store.apiKeys.revoke(record.id, Date.now());
+      // A running server trusts a key it verified for AUTH_CACHE_TTL (1 s by default).
+      await new Promise((r) => setTimeout(r, 1_100));
       for (const [method, path] of [
         ['GET', '/bots'], ['GET', '/conversations'], ['POST', '/conversations'],
         ['GET', `/conversations/${conversationId}`], ['POST', `/conversations/${conversationId}`],

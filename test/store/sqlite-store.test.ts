@@ -33,3 +33,38 @@ describe('SQLite store', () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
   });
 });
+
+describe('SQLite group commit', () => {
+  it('commits the writes of one turn together; one that fails is undone alone', async () => {
+    const store = createSqliteStore(path.join(dir, `group-${++n}.db`));
+    const account = await store.accounts.create({ name: 'a', plan: null, messageLimit: 3, createdAt: 1 });
+    const bot = await store.bots.create(account.id, { name: 'b', model: null, systemPrompt: null, temperature: null, maxReplyTokens: null }, 1);
+    const conversation = await store.conversations.create(account.id, { name: 'c', botId: bot.id }, 1);
+    const send = (conversationId: number) => store.messages.send({
+      accountId: account.id, conversationId, content: 'hi', createdAt: Date.now(), messageLimit: 3,
+    });
+    // All in one turn: two good sends, one into a conversation that does not exist (a foreign-key
+    // error), and two more good ones of which the quota of 3 lets only one through.
+    const results = await Promise.allSettled([send(conversation.id), send(conversation.id), send(999_999), send(conversation.id), send(conversation.id)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const values = results.map((r) => (r.status === 'fulfilled' ? r.value : 'error'));
+    expect(values.map((v) => (v === undefined ? 'over quota' : v === 'error' ? v : 'sent'))).toEqual(['sent', 'sent', 'error', 'sent', 'over quota']);
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(6);
+    expect(await store.messages.countInWindow(account.id, Date.now())).toBe(3);
+    await store.close();
+  });
+
+  it('commits what is queued when the store closes', async () => {
+    const file = path.join(dir, `group-${++n}.db`);
+    const store = createSqliteStore(file);
+    const account = await store.accounts.create({ name: 'a', plan: null, messageLimit: null, createdAt: 1 });
+    const bot = await store.bots.create(account.id, { name: 'b', model: null, systemPrompt: null, temperature: null, maxReplyTokens: null }, 1);
+    const conversation = await store.conversations.create(account.id, { name: 'c', botId: bot.id }, 1);
+    const sent = store.messages.send({ accountId: account.id, conversationId: conversation.id, content: 'kept', createdAt: 1, messageLimit: null });
+    await store.close();
+    expect(await sent).toBeDefined();
+    const again = createSqliteStore(file);
+    expect(again.db.prepare('SELECT content FROM messages ORDER BY id').pluck().all()).toEqual(['kept', '']);
+    await again.close();
+  });
+});

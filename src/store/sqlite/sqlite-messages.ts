@@ -1,6 +1,7 @@
 import type { Message, MessageSource, MessageStatus } from '../../domain/entities.js';
 import { dayOf, firstDayOfWindow } from '../quota-window.js';
-import type { MessageRepo, ReplyOutcome, SendInput } from '../store.js';
+import type { HistoryMessage, MessageRepo, ReplyOutcome, SendInput } from '../store.js';
+import type { GroupCommit } from './group-commit.js';
 import type { SqliteDb } from './sqlite-database.js';
 
 interface Row {
@@ -9,7 +10,7 @@ interface Row {
   usage_estimated: number; created_at: number;
 }
 
-type HistoryRow = [number, number, string, number, number, number | null, number | null, number, number];
+type HistoryRow = [number, number, string];
 
 const toMessage = (r: Row): Message => ({
   id: r.id, accountId: r.account_id, conversationId: r.conversation_id, content: r.content,
@@ -20,7 +21,7 @@ const toMessage = (r: Row): Message => ({
   createdAt: r.created_at,
 });
 
-export function sqliteMessages(db: SqliteDb): MessageRepo {
+export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo {
   const used = db.prepare(
     'SELECT coalesce(sum(count), 0) FROM message_count_days WHERE account_id = ? AND day >= ?',
   ).pluck();
@@ -36,11 +37,10 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
   const filtered = 'FROM messages WHERE account_id = ? AND (? IS NULL OR conversation_id = ?)';
   const page = db.prepare(`SELECT * ${filtered} ORDER BY id LIMIT ? OFFSET ?`);
   const total = db.prepare(`SELECT count(*) ${filtered}`).pluck();
-  // Read before every reply, up to hundreds of rows: rows as arrays of the columns a Message
-  // needs cost half as much as objects of every column.
-  const history = db.prepare(`SELECT id, account_id, content, machine, flagged, prompt_tokens, completion_tokens,
-    usage_estimated, created_at FROM messages WHERE conversation_id = ? AND id < ? AND status = 'done'
-    ORDER BY id DESC LIMIT ?`).raw(true);
+  // Read before every reply, up to hundreds of rows: rows as arrays of the three columns a prompt
+  // needs cost half as much as Messages made of every column.
+  const history = db.prepare(`SELECT id, machine, content FROM messages
+    WHERE conversation_id = ? AND id < ? AND status = 'done' ORDER BY id DESC LIMIT ?`).raw(true);
   const partial = db.prepare(`UPDATE messages SET content = ? WHERE id = ? AND status = 'in_progress'`);
   const finish = db.prepare(`UPDATE messages SET content = ?, status = ?, flagged = ?, prompt_tokens = ?,
     completion_tokens = ?, usage_estimated = ?, finished_at = ? WHERE id = ? AND status = 'in_progress'`);
@@ -65,7 +65,8 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
   const failStranded = db.prepare(`UPDATE messages SET status = 'failed', content = ?, finished_at = ?
     WHERE status = 'in_progress'`);
 
-  const sendTx = db.transaction((s: SendInput) => {
+  // Sends, finished replies and checkpoints are committed in groups (group-commit.ts).
+  const sendTx = commits.wrap((s: SendInput) => {
     if (s.messageLimit !== null && (used.get(s.accountId, firstDayOfWindow(s.createdAt)) as number) >= s.messageLimit) {
       return undefined;
     }
@@ -74,7 +75,7 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
     count.run(s.accountId, dayOf(s.createdAt));
     return { user, reply };
   });
-  const finishTx = db.transaction((id: number, o: ReplyOutcome) => {
+  const finishTx = commits.wrap((id: number, o: ReplyOutcome) => {
     const changed = finish.run(
       o.content, o.status, o.flagged ? 1 : 0, o.usage?.promptTokens ?? null, o.usage?.completionTokens ?? null,
       o.usage?.estimated ? 1 : 0, Date.now(), id,
@@ -82,7 +83,7 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
     if (changed && o.refund) refund.run(o.refund.accountId, dayOf(o.refund.sentAt));
     if (changed) o.sources?.forEach((s, i) => addSource.run(id, i, s.documentId, s.documentName, Date.now()));
   });
-  const partialTx = db.transaction((parts: { id: number; content: string }[]) => {
+  const partialTx = commits.wrap((parts: { id: number; content: string }[]) => {
     for (const p of parts) partial.run(p.content, p.id);
   });
   const failTx = db.transaction((errorText: string) => {
@@ -92,10 +93,10 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
   });
 
   return {
-    async send(input) {
-      // IMMEDIATE takes the write lock before reading the count, so the check and the insert
-      // are one step even across processes sharing the file.
-      return sendTx.immediate(input);
+    send(input) {
+      // The group's transaction is IMMEDIATE: it takes the write lock before reading the count, so
+      // the check and the insert are one step even across processes sharing the file.
+      return sendTx(input);
     },
     async get(accountId, id) {
       const r = byId.get(accountId, id) as Row | undefined;
@@ -110,21 +111,18 @@ export function sqliteMessages(db: SqliteDb): MessageRepo {
     },
     async history(conversationId, beforeId, limit) {
       const rows = history.all(conversationId, beforeId, limit) as HistoryRow[];
-      const out = new Array<Message>(rows.length);
+      const out = new Array<HistoryMessage>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [id, accountId, content, machine, flagged, promptTokens, completionTokens, estimated, createdAt] = rows[i];
-        out[i] = toMessage({
-          id, account_id: accountId, conversation_id: conversationId, content, machine, status: 'done', flagged,
-          prompt_tokens: promptTokens, completion_tokens: completionTokens, usage_estimated: estimated, created_at: createdAt,
-        });
+        const [id, machine, content] = rows[i];
+        out[i] = { id, machine: machine === 1, content };
       }
       return out;
     },
     async savePartial(parts) {
-      if (parts.length) partialTx(parts);
+      if (parts.length) await partialTx(parts);
     },
-    async finishReply(id, outcome) {
-      finishTx.immediate(id, outcome);
+    finishReply(id, outcome) {
+      return finishTx(id, outcome);
     },
     async sources(messageIds) {
       const out = new Map<number, MessageSource[]>();

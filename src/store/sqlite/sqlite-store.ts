@@ -5,6 +5,7 @@ import { sqliteBots } from './sqlite-bots.js';
 import { sqliteConversations } from './sqlite-conversations.js';
 import { openSqlite, type SqliteDb } from './sqlite-database.js';
 import { sqliteMessages } from './sqlite-messages.js';
+import { GroupCommit } from './group-commit.js';
 import { sqliteBotAdmin } from './sqlite-bot-admin.js';
 import { sqliteBotFolders } from './sqlite-bot-folders.js';
 import { sqliteDocuments } from './sqlite-documents.js';
@@ -22,13 +23,14 @@ export function createSqliteStore(file: string): SqliteStore {
   const db = openSqlite(file);
   const ping = db.prepare('SELECT 1');
   const bots = sqliteBots(db);
+  const commits = new GroupCommit(db);
   return {
     db,
     accounts: sqliteAccounts(db),
     apiKeys: sqliteApiKeys(db),
     bots,
     conversations: sqliteConversations(db),
-    messages: sqliteMessages(db),
+    messages: sqliteMessages(db, commits),
     folders: sqliteFolders(db),
     documents: sqliteDocuments(db),
     importJobs: sqliteImportJobs(db),
@@ -39,7 +41,9 @@ export function createSqliteStore(file: string): SqliteStore {
       ping.get();
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      commits.flush();
+      db.close();
     },
   };
 }

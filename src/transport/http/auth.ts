@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { verifyApiKey } from '../../domain/api-keys.js';
+import type { KeyAuthenticator } from '../../domain/api-keys.js';
 import type { Account } from '../../domain/entities.js';
 import { unauthenticated } from '../../errors.js';
-import type { Store } from '../../store/store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,13 +9,14 @@ declare module 'fastify' {
   }
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 /** A hook that resolves `Authorization: Bearer <key>` to its account, or answers 401. */
-export function bearerAuth(store: Store) {
+export function bearerAuth(keys: KeyAuthenticator) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const key = match ? await verifyApiKey(store, match[1]) : undefined;
-    const account = key ? await store.accounts.get(key.accountId) : undefined;
+    const match = header ? BEARER.exec(header) : null;
+    const account = match ? await keys.authenticate(match[1]) : undefined;
     if (!account) throw unauthenticated();
     request.account = account;
   };

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { KeyAuthenticator } from '../../domain/api-keys.js';
 import { bearerAuth } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { registerCors } from './cors.js';
@@ -44,7 +45,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
   uploadTargetRoutes(app, deps);
 
   app.register(async (api) => {
-    api.addHook('onRequest', bearerAuth(deps.store));
+    api.addHook('onRequest', bearerAuth(new KeyAuthenticator(deps.store, config.authCacheMs)));
     botRoutes(api, deps);
     conversationRoutes(api, deps);
     messageRoutes(api, deps);

@@ -1,0 +1,40 @@
+import Sqids from 'sqids';
+import { describe, expect, it } from 'vitest';
+import { blocklistMatcher } from '../../src/transport/sqids-blocklist.js';
+import { decodeId, encodeId } from '../../src/transport/public-ids.js';
+
+describe('public ids', () => {
+  // The reference: Sqids as shipped, with its own (slow) blocklist test.
+  const stock = new Sqids({ minLength: 10 });
+
+  it('are exactly the ids stock Sqids makes, blocked words included', () => {
+    const ids = [...Array.from({ length: 50_000 }, (_, i) => i), 2 ** 31, 2 ** 40 + 7, Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 2_000; i++) ids.push(Math.floor(Math.random() * Number.MAX_SAFE_INTEGER));
+    const unblocked = new Sqids({ minLength: 10, blocklist: new Set() });
+    let reencoded = 0;
+    const wrong: string[] = [];
+    for (const id of ids) {
+      const want = stock.encode([id]);
+      if (encodeId(id) !== want || decodeId(want) !== id) wrong.push(`${id}: ${encodeId(id)} ≠ ${want}`);
+      if (unblocked.encode([id]) !== want) reencoded++;
+    }
+    expect(wrong).toEqual([]);
+    // The blocklist did change some of these ids, so that path was compared too.
+    expect(reencoded).toBeGreaterThan(10);
+  });
+
+  it('matches the stock blocklist test on words, their ends, short ids and near misses', () => {
+    const words = (stock as unknown as { blocklist: Set<string> }).blocklist;
+    const fast = blocklistMatcher(words);
+    const slow = (id: string) => (stock as unknown as { isBlockedId(id: string): boolean }).isBlockedId(id);
+    const samples = ['abc', 'ab', 'xyz1', 'zzzzzzzzzz'];
+    for (const w of words) samples.push(w, w.toUpperCase(), `x${w}`, `${w}x`, `xx${w}xx`, w.slice(1), `${w.slice(0, -1)}Q`);
+    for (const s of samples) expect(fast(s), s).toBe(slow(s));
+  });
+
+  it('refuses what was not handed out', () => {
+    expect(decodeId('short')).toBeUndefined();
+    expect(decodeId(encodeId(42).slice(0, -1) + 'A')).not.toBe(42);
+    expect(decodeId('!'.repeat(12))).toBeUndefined();
+  });
+});

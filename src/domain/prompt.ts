@@ -3,27 +3,38 @@ import type { HistoryMessage } from '../store/store.js';
 import type { Bot } from './entities.js';
 import { countPromptTokens, messageTokens } from './token-count.js';
 
+export interface Prompt {
+  messages: ChatMessage[];
+  /** Its size in tokens as counted to fit it (the usage estimate when the provider gives none). */
+  tokens: number;
+}
+
 /**
  * The model's input: the bot's system prompt (and any knowledge-base passages), then as many
  * earlier messages as fit in `contextTokens` less the reply's maximum (newest kept first, none cut
  * in half), then the new message. The system messages and the new message are always sent.
  */
 export function buildPrompt(
-  bot: Bot, newestFirst: HistoryMessage[], content: string, budget: { contextTokens: number; maxReplyTokens: number },
+  bot: Bot, newestFirst: HistoryMessage[], message: HistoryMessage, budget: { contextTokens: number; maxReplyTokens: number },
   extraSystem: ChatMessage[] = [],
-): ChatMessage[] {
+): Prompt {
   const system: ChatMessage[] = [
     ...(bot.systemPrompt ? [{ role: 'system' as const, content: bot.systemPrompt }] : []),
     ...extraSystem,
   ];
-  const last: ChatMessage = { role: 'user', content };
-  let room = budget.contextTokens - budget.maxReplyTokens - countPromptTokens([...system, last]);
+  const last: ChatMessage = { role: 'user', content: message.content };
+  // Counted by id, so that the next reply in the conversation finds this message's count kept.
+  const fixed = countPromptTokens(system) + messageTokens(message.id, message.content);
+  let room = budget.contextTokens - budget.maxReplyTokens - fixed;
+  let tokens = fixed;
   const earlier: ChatMessage[] = [];
   for (const m of newestFirst) {
-    room -= messageTokens(m.id, m.content);
-    if (room < 0) break;
+    const size = messageTokens(m.id, m.content);
+    if (room < size) break;
+    room -= size;
+    tokens += size;
     earlier.push({ role: m.machine ? 'assistant' : 'user', content: m.content });
   }
   earlier.reverse();
-  return [...system, ...earlier, last];
+  return { messages: [...system, ...earlier, last], tokens };
 }

@@ -12,7 +12,7 @@ import { retrieveForConversation } from './knowledge-retrieval.js';
 import type { Logger } from './logger.js';
 import { buildPrompt } from './prompt.js';
 import { streamWithFallback, type AttemptPolicy } from './stream-with-fallback.js';
-import { countPromptTokens, countTokens } from './token-count.js';
+import { countTokens } from './token-count.js';
 
 export interface GenerationSettings extends AttemptPolicy {
   /** The longest a whole reply may take, retries included. */
@@ -144,12 +144,12 @@ export class ReplyGenerations {
         const history = await store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
         const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
         const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
-        const messages = buildPrompt(job.bot, history, job.user.content, {
+        const prompt = buildPrompt(job.bot, history, job.user, {
           contextTokens: targets[0].contextTokens, maxReplyTokens,
         }, grounding);
         const outcome = await streamWithFallback(
           targets,
-          { messages, temperature: job.bot.temperature ?? undefined, maxTokens: maxReplyTokens },
+          { messages: prompt.messages, temperature: job.bot.temperature ?? undefined, maxTokens: maxReplyTokens },
           signal,
           this.settings,
           append,
@@ -161,7 +161,7 @@ export class ReplyGenerations {
           error = outcome.error.message;
         }
         usage ??= {
-          promptTokens: countPromptTokens(messages), completionTokens: countTokens(run.text), estimated: true,
+          promptTokens: prompt.tokens, completionTokens: countTokens(run.text), estimated: true,
         };
       }
     } catch (err) {

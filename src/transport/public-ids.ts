@@ -13,14 +13,19 @@ internals.isBlockedId = blocklistMatcher(internals.blocklist);
  */
 const CACHE_LIMIT = 10_000;
 const encoded = new Map<number, string>();
+const decoded = new Map<string, number>();
 
 /** The API shows store ids as short opaque strings, like the published service's. */
 export function encodeId(id: number): string {
   let text = encoded.get(id);
   if (text === undefined) {
     text = sqids.encode([id]);
-    if (encoded.size >= CACHE_LIMIT) encoded.clear();
+    if (encoded.size >= CACHE_LIMIT) {
+      encoded.clear();
+      decoded.clear();
+    }
     encoded.set(id, text);
+    decoded.set(text, id);
   }
   return text;
 }
@@ -28,6 +33,10 @@ export function encodeId(id: number): string {
 /** The store id behind a public id, or undefined for anything we did not hand out. */
 export function decodeId(value: unknown): number | undefined {
   if (typeof value === 'number') value = String(value);
+  if (typeof value === 'string') {
+    const known = decoded.get(value);
+    if (known !== undefined) return known;
+  }
   if (typeof value !== 'string' || value.length < 10 || value.length > 32 || !/^[A-Za-z0-9]+$/.test(value)) {
     return undefined;
   }

@@ -34,8 +34,10 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     },
   });
   app.decorateRequest('account', null);
-  app.addHook('onSend', async (request, reply) => {
+  // Set on arrival (a plain callback, no promise per request); every answer, errors too, keeps it.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   registerErrorHandling(app);
   registerBodyParsers(app);

@@ -9,13 +9,24 @@ import { completionsTarget, ConversationPool, parleyTarget, type StreamTarget } 
 /** The upstream waits this long before a reply's first chunk, so the reader is usually there to time it. */
 const FIRST_MS = 100;
 
+interface Sample {
+  /** Upstream → client µs of every chunk written after its stream was open. */
+  all: number[];
+  /** The same, for chunks written once every stream of the run was open (steady state). */
+  steady: number[];
+  incomplete: number;
+}
+
 /**
  * `streams` concurrent streams, started spread over a ramp so that their chunks interleave as
- * real ones do; returns, for every chunk written after its stream was open, upstream → client µs.
+ * real ones do. While the ramp lasts, chunks share the server with the sends still opening
+ * streams (whose cost the TTFC and throughput tables measure); `steady` leaves those out.
  */
-async function sample(target: StreamTarget, streams: number, script: UpstreamScript): Promise<{ latencies: number[]; incomplete: number }> {
+async function sample(target: StreamTarget, streams: number, script: UpstreamScript): Promise<Sample> {
   const agent = keepAliveAgent();
+  const sent: number[] = [];
   const latencies: number[] = [];
+  let lastOpen = 0;
   let incomplete = 0;
   const rampMs = Math.max(script.intervalMs, streams);
   try {
@@ -24,15 +35,18 @@ async function sample(target: StreamTarget, streams: number, script: UpstreamScr
       await target.prepare?.(i);
       const res = await target.open(script, agent, i);
       const openedAt = nowUs();
-      const read = await readStream(res, (sent, received) => {
-        if (sent >= openedAt) latencies.push(received - sent);
+      lastOpen = Math.max(lastOpen, openedAt);
+      const read = await readStream(res, (at, received) => {
+        if (at < openedAt) return;
+        sent.push(at);
+        latencies.push(received - at);
       });
       if (!read.complete || read.chunks !== script.chunks) incomplete++;
     }));
   } finally {
     agent.destroy();
   }
-  return { latencies, incomplete };
+  return { all: latencies, steady: latencies.filter((_, i) => sent[i] >= lastOpen), incomplete };
 }
 
 /** 2. Per-chunk latency through Parley minus through the bare node:http relay (and nginx). */
@@ -44,32 +58,44 @@ export async function chunkLatency(env: BenchEnv): Promise<Row[]> {
   if (env.nginx) floors.push(completionsTarget('nginx (buffering off)', env.nginx.port));
   const subject = parleyTarget(parley, conversations, false);
   const rows: Row[] = [];
+  type Runs = { p50: number[]; p99: number[]; incomplete: number };
   for (const streams of opts.chunkStreams) {
-    const runs = new Map<string, { p50: number[]; p99: number[]; incomplete: number }>();
+    const runs = new Map<string, { all: Runs; steady: Runs }>();
+    const add = (r: Runs, values: number[], incomplete: number) => {
+      r.p50.push(ms(percentile(values, 50)));
+      r.p99.push(ms(percentile(values, 99)));
+      r.incomplete += incomplete;
+    };
     for (let run = 0; run < opts.runs; run++) {
       env.log(`chunk latency: ${streams} streams, run ${run + 1}/${opts.runs}`);
       for (const t of [...floors, subject]) {
-        const { latencies, incomplete } = await sample(t, streams, script);
-        const r = runs.get(t.name) ?? { p50: [], p99: [], incomplete: 0 };
-        r.p50.push(ms(percentile(latencies, 50)));
-        r.p99.push(ms(percentile(latencies, 99)));
-        r.incomplete += incomplete;
+        const s = await sample(t, streams, script);
+        const r = runs.get(t.name) ?? { all: { p50: [], p99: [], incomplete: 0 }, steady: { p50: [], p99: [], incomplete: 0 } };
+        add(r.all, s.all, s.incomplete);
+        add(r.steady, s.steady.length ? s.steady : s.all, 0);
         runs.set(t.name, r);
       }
     }
-    const p = runs.get(subject.name)!;
-    for (const f of floors) {
-      const floor = runs.get(f.name)!;
-      for (const q of ['p50', 'p99'] as const) {
-        const added = spread(p[q].map((v, i) => v - floor[q][i]));
-        const limit = f === floors[0] && q === 'p99' ? (streams === 100 ? 1 : streams === 1000 ? 5 : undefined) : undefined;
-        rows.push({
-          group: 'chunk', name: `per-chunk latency, ${streams} streams, ${q}, vs ${f.name}`, unit: 'ms',
-          parley: spread(p[q]), floor: spread(floor[q]), floorName: f.name, added, addedUnit: 'ms',
-          target: limit === undefined ? undefined : `added ≤ ${limit} ms`,
-          met: limit === undefined ? undefined : added.median <= limit,
-          note: p.incomplete || floor.incomplete ? `incomplete streams: Parley ${p.incomplete}, ${f.name} ${floor.incomplete}` : undefined,
-        });
+    const subjectRuns = runs.get(subject.name)!;
+    for (const phase of ['steady', 'all'] as const) {
+      // One stream has no ramp: its rows would repeat.
+      if (phase === 'all' && streams === 1) continue;
+      const p = subjectRuns[phase];
+      const how = phase === 'steady' ? (streams === 1 ? '' : ', all open') : ', while streams open';
+      for (const f of floors) {
+        const floor = runs.get(f.name)![phase];
+        for (const q of ['p50', 'p99'] as const) {
+          const added = spread(p[q].map((v, i) => v - floor[q][i]));
+          const limit = phase === 'steady' && f === floors[0] && q === 'p99' ? (streams === 100 ? 1 : streams === 1000 ? 5 : undefined) : undefined;
+          const incomplete = subjectRuns.all.incomplete + runs.get(f.name)!.all.incomplete;
+          rows.push({
+            group: 'chunk', name: `per-chunk latency, ${streams} streams${how}, ${q}, vs ${f.name}`, unit: 'ms',
+            parley: spread(p[q]), floor: spread(floor[q]), floorName: f.name, added, addedUnit: 'ms',
+            target: limit === undefined ? undefined : `added ≤ ${limit} ms`,
+            met: limit === undefined ? undefined : added.median <= limit,
+            note: incomplete ? `incomplete streams: Parley ${subjectRuns.all.incomplete}, ${f.name} ${runs.get(f.name)!.all.incomplete}` : undefined,
+          });
+        }
       }
     }
   }

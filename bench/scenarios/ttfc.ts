@@ -1,5 +1,5 @@
 import type { BenchEnv } from '../env.js';
-import { ms } from '../env.js';
+import { ms, sleep } from '../env.js';
 import { keepAliveAgent, pool, readStream } from '../http-client.js';
 import { nowUs, type UpstreamScript } from '../script.js';
 import { percentile, spread } from '../stats.js';
@@ -8,19 +8,34 @@ import { completionsTarget, ConversationPool, parleyTarget, type StreamTarget } 
 
 const SCRIPT: UpstreamScript = { chunks: 2, size: 16, intervalMs: 0, firstMs: 0 };
 
+/** Paced clients pause between a reply and their next message: uniformly 0 to twice this, in ms. */
+export const PACED_MEAN_PAUSE_MS = 100;
+
+/**
+ * How clients follow one another. `closed`: each sends again the moment its reply has ended, so
+ * N clients keep N requests queued and the figure is mostly queueing behind the server's CPU —
+ * a saturation measurement. `paced`: each pauses (PACED_MEAN_PAUSE_MS on average, far less than a
+ * person takes) before its next message, so the server is busy but not saturated, and the
+ * figure is what each send itself adds.
+ */
+type Mode = 'closed' | 'paced';
+
 /** `clients` clients each open streams one after another; returns every time to first chunk (µs). */
-async function sample(target: StreamTarget, clients: number, perClient: number): Promise<number[]> {
+async function sample(target: StreamTarget, clients: number, perClient: number, mode: Mode): Promise<number[]> {
   const agent = keepAliveAgent();
   const out: number[] = [];
   const deadline = Date.now() + 60_000;
   try {
     await pool(clients, clients, async (client) => {
+      // Paced clients start spread over one pause, as independent people would.
+      if (mode === 'paced') await sleep(Math.random() * 2 * PACED_MEAN_PAUSE_MS);
       for (let i = 0; i < perClient && Date.now() < deadline; i++) {
         await target.prepare?.(client);
         const t0 = nowUs();
         const read = await readStream(await target.open(SCRIPT, agent, client));
         if (!read.complete || read.chunks !== SCRIPT.chunks) throw new Error(`${target.name}: incomplete stream`);
         out.push(read.firstAt - t0);
+        if (mode === 'paced') await sleep(Math.random() * 2 * PACED_MEAN_PAUSE_MS);
       }
     });
   } finally {
@@ -36,7 +51,9 @@ export async function timeToFirstChunk(env: BenchEnv): Promise<Row[]> {
   const direct = completionsTarget('upstream direct', env.upstream.port);
   const paths = [parleyTarget(parley, conversations, true), parleyTarget(parley, conversations, false)];
   const rows: Row[] = [];
-  for (const clients of opts.ttfcClients) {
+  // One client has nobody to queue behind: pacing it would change nothing but the run's length.
+  const cases = opts.ttfcClients.flatMap((clients) => (clients > 1 ? [{ clients, mode: 'paced' as Mode }] : []).concat({ clients, mode: 'closed' }));
+  for (const { clients, mode } of cases) {
     const perClient = Math.max(1, Math.ceil(opts.ttfcSamples / clients));
     const runs = new Map<string, { p50: number[]; p99: number[] }>();
     const record = (name: string, values: number[]) => {
@@ -46,21 +63,23 @@ export async function timeToFirstChunk(env: BenchEnv): Promise<Row[]> {
       runs.set(name, r);
     };
     // Warm every path (connections, JIT) once before timing it.
-    for (const t of [direct, ...paths]) await sample(t, Math.min(clients, 50), 1);
+    for (const t of [direct, ...paths]) await sample(t, Math.min(clients, 50), 1, 'closed');
     for (let run = 0; run < opts.runs; run++) {
-      env.log(`ttfc: ${clients} clients, run ${run + 1}/${opts.runs}`);
-      record(direct.name, await sample(direct, clients, perClient));
+      env.log(`ttfc: ${clients} clients, ${mode}, run ${run + 1}/${opts.runs}`);
+      record(direct.name, await sample(direct, clients, perClient, mode));
       // Alternate which way goes first, so that neither always follows the other's leftovers.
-      for (const t of run % 2 ? [...paths].reverse() : paths) record(t.name, await sample(t, clients, perClient));
+      for (const t of run % 2 ? [...paths].reverse() : paths) record(t.name, await sample(t, clients, perClient, mode));
     }
     const floor = runs.get(direct.name)!;
+    const how = clients === 1 ? '' : mode === 'paced' ? `, paced (pauses averaging ${PACED_MEAN_PAUSE_MS} ms)` : ', closed loop (no pause: saturation)';
     for (const t of paths) {
       const r = runs.get(t.name)!;
       for (const q of ['p50', 'p99'] as const) {
         const added = spread(r[q].map((v, i) => v - floor[q][i]));
-        const limit = clients === 50 ? (q === 'p50' ? 2 : 10) : undefined;
+        // The issue's targets are for 50 concurrent clients, each chatting: the paced case.
+        const limit = clients === 50 && mode === 'paced' ? (q === 'p50' ? 2 : 10) : undefined;
         rows.push({
-          group: 'ttfc', name: `TTFC ${t.name}, ${clients} clients, ${q}`, unit: 'ms',
+          group: 'ttfc', name: `TTFC ${t.name}, ${clients} clients${how}, ${q}`, unit: 'ms',
           parley: spread(r[q]), floor: spread(floor[q]), floorName: 'upstream direct',
           added, addedUnit: 'ms', target: limit === undefined ? undefined : `added ≤ ${limit} ms`,
           met: limit === undefined ? undefined : added.median <= limit,

@@ -31,12 +31,16 @@ export async function errorFromResponse(response: Response): Promise<ChatModelEr
   });
 }
 
-/** The error for a request that never got an answer, or whose stream broke. */
+/**
+ * The error for a request that never got an answer, or whose stream broke; an error status's
+ * ChatModelError (from requestText) passes through.
+ */
 export function connectionError(err: unknown, signal: AbortSignal): ChatModelError {
   if (signal.aborted) {
     const reason = signal.reason as Error | undefined;
     return new ChatModelError(reason?.message ?? 'The request to the model was aborted.', { cause: err, aborted: true });
   }
+  if (err instanceof ChatModelError) return err;
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   const detail = cause?.code ?? cause?.message ?? (err as Error).message;
   return new ChatModelError(`The model could not be reached (${detail}).`, { isRetryable: true, cause: err });

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { errorFromResponse } from './http-errors.js';
 
 /**
  * Connections to model services are kept alive and reused: a reply's request then costs no TCP
@@ -70,12 +71,22 @@ const LINGER_MS = 1000;
 const HIGH_WATER = 32;
 
 /**
- * The text of a streaming answer, piece by piece; pieces that arrived while the reader was busy
- * come joined into one. Fails like fetch's body (a TypeError whose cause is the socket's error)
- * when the connection breaks. Leaving early keeps the connection for reuse when the answer
- * ends soon after, and closes it otherwise (an abort closes it at once).
+ * POSTs a provider's streaming request and yields the answer's text, piece by piece; pieces that
+ * arrived while the reader was busy come joined into one. Throws, at the first step, the
+ * ChatModelError of an error status, or a fetch-like error when the service cannot be reached
+ * (see postForStream); later, a TypeError whose cause is the socket's error when the connection
+ * breaks. Leaving early keeps the connection for reuse when the answer ends soon after, and
+ * closes it otherwise (an abort closes it at once).
+ *
+ * Connecting and reading are one generator, and providers read it directly, because every
+ * generator a chunk passes through costs it a few promise turns.
  */
-export async function* readText(res: IncomingMessage): AsyncGenerator<string> {
+export async function* requestText(
+  url: URL, headers: Record<string, string>, body: string, signal: AbortSignal,
+): AsyncGenerator<string> {
+  const answer = await postForStream(url, headers, body, signal);
+  if (!answer.ok) throw await errorFromResponse(answer.response);
+  const res = answer.body;
   const queue: string[] = [];
   let ended = false;
   let failure: Error | undefined;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,30 @@ describe('SQLite group commit', () => {
     expect(await sent).toBeDefined();
     const again = createSqliteStore(file);
     expect(again.db.prepare('SELECT content FROM messages ORDER BY id').pluck().all()).toEqual(['kept', '']);
+    await again.close();
+  });
+});
+
+describe('SQLite background checkpoints', () => {
+  it('move committed pages into the database file from a worker thread, not inside commits', async () => {
+    const file = path.join(dir, `checkpoints-${++n}.db`);
+    const store = createSqliteStore(file, { backgroundCheckpoints: true });
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const account = await store.accounts.create({ name: 'a', plan: null, messageLimit: null, createdAt: 1 });
+    const bot = await store.bots.create(account.id, { name: 'b', model: null, systemPrompt: null, temperature: null, maxReplyTokens: null }, 1);
+    const conversation = await store.conversations.create(account.id, { name: 'c', botId: bot.id }, 1);
+    const before = statSync(file).size;
+    for (let i = 0; i < 300; i++) {
+      await store.messages.send({ accountId: account.id, conversationId: conversation.id, content: 'x'.repeat(500), createdAt: 1, messageLimit: null });
+    }
+    // Nothing in this thread checkpoints now, yet the database file grows: the worker did it.
+    const deadline = Date.now() + 5_000;
+    while (statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(file).size).toBeGreaterThan(before + 100_000);
+    await store.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const again = createSqliteStore(file);
+    expect(again.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(600);
     await again.close();
   });
 });

@@ -1,7 +1,7 @@
 import { SseParser } from '../../shared/sse-parser.js';
 import { ChatModelError, type ChatModel, type ChatRequest, type ChatStreamPart } from '../chat-model.js';
 import { connectionError } from '../http-errors.js';
-import { streamRequest } from '../stream-request.js';
+import { requestText } from '../http-post.js';
 import { toAnthropicMessages } from './convert-messages.js';
 import { mapAnthropicStopReason } from './map-stop-reason.js';
 
@@ -35,7 +35,7 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
 
   return {
-    async *stream(request: ChatRequest): AsyncIterable<ChatStreamPart> {
+    stream(request: ChatRequest): AsyncIterable<ChatStreamPart> {
       const { system, messages } = toAnthropicMessages(request.messages);
       const body = JSON.stringify({
         model: request.model ?? options.defaultModel,
@@ -45,7 +45,8 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
         stream: true,
         ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
       });
-      yield* streamRequest(url, headers, body, request.signal, readStream);
+      // The provider's own wire format, read straight off the connection (nothing in between).
+      return readStream(requestText(url, headers, body, request.signal), request.signal);
     },
   };
 }

@@ -3,7 +3,7 @@ import { SseParser } from '../../shared/sse-parser.js';
 import { ChatModelError, type ChatModel, type ChatRequest, type ChatStreamPart } from '../chat-model.js';
 import { mapOpenAiFinishReason } from './map-finish-reason.js';
 import { connectionError } from '../http-errors.js';
-import { streamRequest } from '../stream-request.js';
+import { requestText } from '../http-post.js';
 
 export interface OpenAiCompatibleOptions {
   /** Up to and including the version, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
@@ -25,7 +25,7 @@ export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatMod
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
   return {
-    async *stream(request: ChatRequest): AsyncIterable<ChatStreamPart> {
+    stream(request: ChatRequest): AsyncIterable<ChatStreamPart> {
       const body = JSON.stringify({
         model: request.model ?? options.defaultModel ?? 'default',
         messages: request.messages,
@@ -34,7 +34,8 @@ export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatMod
         ...(request.temperature !== undefined && { temperature: request.temperature }),
         ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
       });
-      yield* streamRequest(url, headers, body, request.signal, readStream);
+      // The provider's own wire format, read straight off the connection (nothing in between).
+      return readStream(requestText(url, headers, body, request.signal), request.signal);
     },
   };
 }

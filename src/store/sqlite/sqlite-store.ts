@@ -6,6 +6,7 @@ import { sqliteConversations } from './sqlite-conversations.js';
 import { openSqlite, type SqliteDb } from './sqlite-database.js';
 import { sqliteMessages } from './sqlite-messages.js';
 import { GroupCommit } from './group-commit.js';
+import { checkpointInBackground } from './background-checkpoints.js';
 import { sqliteBotAdmin } from './sqlite-bot-admin.js';
 import { sqliteBotFolders } from './sqlite-bot-folders.js';
 import { sqliteDocuments } from './sqlite-documents.js';
@@ -18,9 +19,15 @@ export interface SqliteStore extends Store {
   readonly db: SqliteDb;
 }
 
+export interface SqliteStoreOptions {
+  /** Checkpoint the WAL in a worker thread rather than inside commits (the server; not brief CLI commands). */
+  backgroundCheckpoints?: boolean;
+}
+
 /** The embedded store: one SQLite file (WAL), migrated when opened. */
-export function createSqliteStore(file: string): SqliteStore {
+export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
   const db = openSqlite(file);
+  const stopCheckpoints = options.backgroundCheckpoints && file !== ':memory:' ? checkpointInBackground(db, file) : undefined;
   const ping = db.prepare('SELECT 1');
   const bots = sqliteBots(db);
   const commits = new GroupCommit(db);
@@ -43,6 +50,7 @@ export function createSqliteStore(file: string): SqliteStore {
     async close() {
       if (!db.open) return;
       commits.flush();
+      await stopCheckpoints?.();
       db.close();
     },
   };

@@ -85,6 +85,8 @@ export async function* requestText(
   url: URL, headers: Record<string, string>, body: string, signal: AbortSignal,
 ): AsyncGenerator<string> {
   const answer = await postForStream(url, headers, body, signal);
+  // Sent: this suspended generator need not keep the (prompt-sized) body for the reply's length.
+  body = '';
   if (!answer.ok) throw await errorFromResponse(answer.response);
   const res = answer.body;
   const queue: string[] = [];

@@ -150,7 +150,7 @@ export class ReplyGenerations {
         const outcome = await streamWithFallback(
           targets,
           { messages: prompt.messages, temperature: job.bot.temperature ?? undefined, maxTokens: maxReplyTokens },
-          signal,
+          run.controller,
           this.settings,
           append,
         );

@@ -22,19 +22,24 @@ const backoffMs = (attempt: number) => Math.min(250 * 2 ** attempt, 8000) * (0.7
  * `onText`. Before any text has been sent, retryable failures (429, 5xx, connection) are retried
  * with backoff (honouring Retry-After) and then the next target is tried; once text has been
  * sent, a failure ends the reply, since the reader already has part of it.
+ *
+ * `controller` is the reply's own: a first-token or idle timeout aborts it like a stop does (with
+ * its own reason), which ends the reply. One controller a reply, not one an attempt linked to it,
+ * because each AbortSignal carries two hash maps: a kilobyte for every reply being streamed.
  */
 export async function streamWithFallback(
   targets: ModelTarget[],
   request: Omit<ChatRequest, 'signal' | 'model'>,
-  signal: AbortSignal,
+  controller: AbortController,
   policy: AttemptPolicy,
   onText: (text: string) => void,
 ): Promise<StreamOutcome> {
+  const { signal } = controller;
   let waited = 0;
   let last: StreamOutcome | undefined;
   for (const target of targets) {
     for (let attempt = 0; ; attempt++) {
-      last = await streamOnce(target, request, signal, policy, onText);
+      last = await streamOnce(target, request, controller, policy, onText);
       if (last.ok || last.textSent || signal.aborted || last.error.aborted) return last;
       if (!last.error.isRetryable || attempt >= policy.maxRetries) break;
       const delay = last.error.retryAfterMs ?? backoffMs(attempt);
@@ -50,13 +55,10 @@ export async function streamWithFallback(
 async function streamOnce(
   target: ModelTarget,
   request: Omit<ChatRequest, 'signal' | 'model'>,
-  outer: AbortSignal,
+  controller: AbortController,
   policy: AttemptPolicy,
   onText: (text: string) => void,
 ): Promise<StreamOutcome> {
-  const controller = new AbortController();
-  const forward = () => controller.abort(outer.reason);
-  outer.addEventListener('abort', forward, { once: true });
   const seconds = (ms: number) => `${ms / 1000} s`;
   let timer = setTimeout(
     () => controller.abort(new ChatModelError(`The model sent nothing within ${seconds(policy.firstTokenMs)}.`)),
@@ -89,7 +91,6 @@ async function streamOnce(
     };
   } finally {
     clearTimeout(timer);
-    outer.removeEventListener('abort', forward);
   }
 }
 

@@ -80,7 +80,11 @@ export class ReplyGenerations {
   start(job: ReplyJob): Promise<ReplyResult> {
     const run: Running = { controller: new AbortController(), stopped: false, text: '', saved: 0, done: undefined as never };
     this.running.set(job.reply.id, run);
-    run.done = this.generate(job, run).finally(() => this.running.delete(job.reply.id));
+    // Generation begins once the code that asked for it has run to its end: the answer carrying the
+    // stream URL goes out first, so that the client's request for the stream and the request to
+    // the model travel at the same time, rather than the first waiting for the second's setup.
+    run.done = new Promise<ReplyResult>((resolve) => process.nextTick(() => resolve(this.generate(job, run))))
+      .finally(() => this.running.delete(job.reply.id));
     return run.done;
   }
 

@@ -5,6 +5,7 @@ import { nowUs, scriptMessage } from '../script.js';
 import { countMessages, seedMessages } from '../seed.js';
 import { percentile, spread } from '../stats.js';
 import type { Row } from '../table.js';
+import type { ParleyProcess } from '../parley-process.js';
 
 /** The first-run account and bot of a fresh Parley. */
 const ACCOUNT_ID = 1;
@@ -15,43 +16,50 @@ const WARM_UP = 30;
 /** 5. Send latency with 0, 100,000 and 1,000,000 messages already stored in the account. */
 export async function costAgainstHistory(env: BenchEnv): Promise<Row[]> {
   const { opts } = env;
-  const parley = await env.freshParley();
-  const headers = { authorization: `Bearer ${parley.key}` };
   const body = (conversation: string) => JSON.stringify({ content: scriptMessage({ chunks: 1, size: 16, intervalMs: 0, firstMs: 0 }), conversation_id: conversation, redirect: false });
-  const results: { size: number; p50: number[]; p99: number[] }[] = [];
+  const sizes = [...opts.history].sort((a, b) => a - b);
+  // One Parley (and store) per size, all running, and the runs interleaved (each run visits every
+  // size, in a rotating order): whatever else the machine does drifts over minutes, and would
+  // otherwise land on one size and read as a cost of history.
+  const servers: ParleyProcess[] = [];
+  const results = sizes.map((size) => ({ size, p50: [] as number[], p99: [] as number[] }));
   try {
-    for (const size of [...opts.history].sort((a, b) => a - b)) {
-      const have = countMessages(parley.dbFile, ACCOUNT_ID);
-      if (size > have) {
-        env.log(`history: seeding ${size - have} messages`);
+    for (const size of sizes) {
+      const parley = await env.freshParley();
+      servers.push(parley);
+      if (size > 0) {
+        env.log(`history: seeding ${size} messages`);
         await parley.child.stop();
-        seedMessages(parley.dbFile, ACCOUNT_ID, BOT_ID, size - have);
+        seedMessages(parley.dbFile, ACCOUNT_ID, BOT_ID, size - countMessages(parley.dbFile, ACCOUNT_ID));
         await parley.restart();
       }
-      const r = { size, p50: [] as number[], p99: [] as number[] };
-      for (let run = 0; run < opts.runs; run++) {
-        env.log(`history: ${size} stored, run ${run + 1}/${opts.runs}`);
+    }
+    for (let run = 0; run < opts.runs; run++) {
+      for (let k = 0; k < sizes.length; k++) {
+        const i = (k + run) % sizes.length;
+        const parley = servers[i];
+        env.log(`history: ${sizes[i]} stored, run ${run + 1}/${opts.runs}`);
+        const headers = { authorization: `Bearer ${parley.key}` };
         // A fresh conversation each run: every size sees the same short history in it.
-        const conversation = await parley.conversation(`history ${size} ${run}`);
+        const conversation = await parley.conversation(`history ${sizes[i]} ${run}`);
         const agent = keepAliveAgent(1);
         const latencies: number[] = [];
         const deadline = Date.now() + 60_000;
-        for (let i = 0; i < opts.historySends + WARM_UP && Date.now() < deadline; i++) {
+        for (let n = 0; n < opts.historySends + WARM_UP && Date.now() < deadline; n++) {
           const t0 = nowUs();
           const res = await call(parley.port, { method: 'POST', path: '/api/v1/messages/stream', body: body(conversation), agent, headers });
           const text = await readBody(res);
           if (res.statusCode !== 200) throw new Error(`Parley send: HTTP ${res.statusCode} ${text}`);
-          if (i >= WARM_UP) latencies.push(nowUs() - t0);
+          if (n >= WARM_UP) latencies.push(nowUs() - t0);
           await sleep(0);
         }
         agent.destroy();
-        r.p50.push(ms(percentile(latencies, 50)));
-        r.p99.push(ms(percentile(latencies, 99)));
+        results[i].p50.push(ms(percentile(latencies, 50)));
+        results[i].p99.push(ms(percentile(latencies, 99)));
       }
-      results.push(r);
     }
   } finally {
-    await parley.stop();
+    for (const parley of servers) await parley.stop();
   }
   const zero = results[0];
   const rows: Row[] = [];

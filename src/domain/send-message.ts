@@ -21,12 +21,9 @@ export async function sendMessage(
   input: { conversationId: number | undefined; content: string },
 ): Promise<SentMessage> {
   const { store, generations } = deps;
-  const conversation = input.conversationId === undefined
-    ? undefined
-    : await store.conversations.get(account.id, input.conversationId);
-  if (!conversation) throw invalidField('conversation_id', 'The selected conversation id is invalid.');
-  const bot = await store.bots.get(account.id, conversation.botId);
-  if (!bot) throw invalidField('conversation_id', 'The selected conversation id is invalid.');
+  const found = input.conversationId === undefined ? undefined : await store.conversations.withBot(account.id, input.conversationId);
+  if (!found) throw invalidField('conversation_id', 'The selected conversation id is invalid.');
+  const { conversation, bot } = found;
 
   const sent = await store.messages.send({
     accountId: account.id,

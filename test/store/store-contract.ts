@@ -134,6 +134,19 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect((await store.conversations.get(a.id, none.id, { withDocumentIds: true }))!.documentIds).toEqual([]);
       });
 
+      it('reads a conversation with its bot in one step, within the account', async () => {
+        const a = await account();
+        const other = await account(null, 'other');
+        const h = await bot(a.id);
+        const c = await store.conversations.create(a.id, { name: 'Chat', botId: h.id }, 7_000);
+        expect(await store.conversations.withBot(a.id, c.id)).toEqual({
+          conversation: await store.conversations.get(a.id, c.id),
+          bot: await store.bots.get(a.id, h.id),
+        });
+        expect(await store.conversations.withBot(other.id, c.id)).toBeUndefined();
+        expect(await store.conversations.withBot(a.id, c.id + 1000)).toBeUndefined();
+      });
+
       it('lists by bot and keyword, with document ids on request, and pages', async () => {
         const a = await account();
         const b = await account(null, 'other');

@@ -3,13 +3,13 @@ import type { BotRepo } from '../store.js';
 import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from './sql-helpers.js';
 
-interface Row {
+export interface BotRow {
   id: number; account_id: number; name: string; model: string | null; fallback_model: string | null;
   system_prompt: string | null;
   temperature: number | null; max_reply_tokens: number | null; created_at: number;
 }
 
-const toBot = (r: Row): Bot => ({
+export const toBot = (r: BotRow): Bot => ({
   id: r.id, accountId: r.account_id, name: r.name, model: r.model, fallbackModel: r.fallback_model,
   systemPrompt: r.system_prompt,
   temperature: r.temperature, maxReplyTokens: r.max_reply_tokens, createdAt: r.created_at,
@@ -29,16 +29,16 @@ export function sqliteBots(db: SqliteDb): BotRepo {
     async create(accountId, b, createdAt) {
       return toBot(insert.get(
         accountId, b.name, b.model, b.fallbackModel ?? null, b.systemPrompt, b.temperature, b.maxReplyTokens, createdAt,
-      ) as Row);
+      ) as BotRow);
     },
     async get(accountId, id) {
-      const r = byId.get(accountId, id) as Row | undefined;
+      const r = byId.get(accountId, id) as BotRow | undefined;
       return r && toBot(r);
     },
     async list(accountId, filter, { limit, offset }) {
       const pattern = containsPattern(filter.keyword ?? '');
       return {
-        items: (page.all(accountId, pattern, limit, offset) as Row[]).map(toBot),
+        items: (page.all(accountId, pattern, limit, offset) as BotRow[]).map(toBot),
         total: total.get(accountId, pattern) as number,
       };
     },

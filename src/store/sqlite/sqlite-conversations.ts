@@ -2,6 +2,7 @@ import type { Conversation } from '../../domain/entities.js';
 import type { ConversationRepo } from '../store.js';
 import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from './sql-helpers.js';
+import { toBot, type BotRow } from './sqlite-bots.js';
 
 interface Row { id: number; account_id: number; bot_id: number; name: string; created_at: number }
 
@@ -14,6 +15,9 @@ export function sqliteConversations(db: SqliteDb): ConversationRepo {
     'INSERT INTO conversations (account_id, bot_id, name, created_at) VALUES (?, ?, ?, ?) RETURNING *',
   );
   const byId = db.prepare('SELECT * FROM conversations WHERE account_id = ? AND id = ?');
+  const withBot = db.prepare(`SELECT c.id AS c_id, c.bot_id AS c_bot_id, c.name AS c_name, c.created_at AS c_created_at, b.*
+    FROM conversations c JOIN bots b ON b.id = c.bot_id AND b.account_id = c.account_id
+    WHERE c.account_id = ? AND c.id = ?`);
   const filtered = `FROM conversations WHERE account_id = ? AND (? IS NULL OR bot_id = ?)
     AND name LIKE ? ESCAPE '\\'`;
   const page = db.prepare(`SELECT * ${filtered} ORDER BY id LIMIT ? OFFSET ?`);
@@ -62,6 +66,14 @@ export function sqliteConversations(db: SqliteDb): ConversationRepo {
       if (!r) return undefined;
       const c = toConversation(r);
       return opts?.withDocumentIds ? withDocuments([c])[0] : c;
+    },
+    async withBot(accountId, id) {
+      const r = withBot.get(accountId, id) as (BotRow & { c_id: number; c_bot_id: number; c_name: string; c_created_at: number }) | undefined;
+      if (!r) return undefined;
+      return {
+        conversation: toConversation({ id: r.c_id, account_id: accountId, bot_id: r.c_bot_id, name: r.c_name, created_at: r.c_created_at }),
+        bot: toBot(r),
+      };
     },
     async list(accountId, filter, { limit, offset }) {
       const bot = filter.botId ?? null;

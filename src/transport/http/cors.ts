@@ -6,10 +6,8 @@ export const CORS_HEADERS = {
   'access-control-expose-headers': 'location, x-request-id, x-message-id, x-reply-id',
 };
 
+/** Answers preflight requests; every other answer carries CORS_HEADERS (set in server.ts). */
 export function registerCors(app: FastifyInstance): void {
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.headers(CORS_HEADERS);
-  });
   app.options('*', async (_request, reply) => {
     reply
       .code(204)

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { KeyAuthenticator } from '../../domain/api-keys.js';
 import { bearerAuth } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
-import { registerCors } from './cors.js';
+import { CORS_HEADERS, registerCors } from './cors.js';
 import { registerErrorHandling } from './error-handler.js';
 import type { RouteDeps } from './route-deps.js';
 import { botRoutes } from './routes/bots.js';
@@ -34,9 +34,9 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     },
   });
   app.decorateRequest('account', null);
-  // Set on arrival (a plain callback, no promise per request); every answer, errors too, keeps it.
+  // Set on arrival, in one plain callback (no promise per request); every answer, errors too, keeps them.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
+    reply.headers(CORS_HEADERS).header('x-request-id', request.id);
     done();
   });
   registerErrorHandling(app);

@@ -18,9 +18,9 @@ export async function costAgainstHistory(env: BenchEnv): Promise<Row[]> {
   const { opts } = env;
   const body = (conversation: string) => JSON.stringify({ content: scriptMessage({ chunks: 1, size: 16, intervalMs: 0, firstMs: 0 }), conversation_id: conversation, redirect: false });
   const sizes = [...opts.history].sort((a, b) => a - b);
-  // One Parley (and store) per size, all running, and the runs interleaved (each run visits every
-  // size, in a rotating order): whatever else the machine does drifts over minutes, and would
-  // otherwise land on one size and read as a cost of history.
+  // One Parley (and store) per size, all running, their sends interleaved: whatever else the
+  // machine does drifts over seconds and minutes, and would otherwise land on one size and read
+  // as a cost of history.
   const servers: ParleyProcess[] = [];
   const results = sizes.map((size) => ({ size, p50: [] as number[], p99: [] as number[] }));
   try {
@@ -35,28 +35,34 @@ export async function costAgainstHistory(env: BenchEnv): Promise<Row[]> {
       }
     }
     for (let run = 0; run < opts.runs; run++) {
-      for (let k = 0; k < sizes.length; k++) {
-        const i = (k + run) % sizes.length;
-        const parley = servers[i];
-        env.log(`history: ${sizes[i]} stored, run ${run + 1}/${opts.runs}`);
-        const headers = { authorization: `Bearer ${parley.key}` };
-        // A fresh conversation each run: every size sees the same short history in it.
-        const conversation = await parley.conversation(`history ${sizes[i]} ${run}`);
-        const agent = keepAliveAgent(1);
-        const latencies: number[] = [];
-        const deadline = Date.now() + 60_000;
-        for (let n = 0; n < opts.historySends + WARM_UP && Date.now() < deadline; n++) {
+      env.log(`history: run ${run + 1}/${opts.runs}, ${sizes.join(' / ')} stored`);
+      // A fresh conversation each run: every size sees the same short history in it.
+      const clients = await Promise.all(servers.map(async (parley, i) => ({
+        parley,
+        headers: { authorization: `Bearer ${parley.key}` },
+        conversation: await parley.conversation(`history ${sizes[i]} ${run}`),
+        agent: keepAliveAgent(1),
+        latencies: [] as number[],
+      })));
+      const deadline = Date.now() + 120_000;
+      for (let n = 0; n < opts.historySends + WARM_UP && Date.now() < deadline; n++) {
+        // Send by send, the sizes take turns (starting with a different one each time), so that
+        // every size meets the same moment-to-moment load from the rest of the machine.
+        for (let k = 0; k < clients.length; k++) {
+          const c = clients[(k + n) % clients.length];
           const t0 = nowUs();
-          const res = await call(parley.port, { method: 'POST', path: '/api/v1/messages/stream', body: body(conversation), agent, headers });
+          const res = await call(c.parley.port, { method: 'POST', path: '/api/v1/messages/stream', body: body(c.conversation), agent: c.agent, headers: c.headers });
           const text = await readBody(res);
           if (res.statusCode !== 200) throw new Error(`Parley send: HTTP ${res.statusCode} ${text}`);
-          if (n >= WARM_UP) latencies.push(nowUs() - t0);
+          if (n >= WARM_UP) c.latencies.push(nowUs() - t0);
           await sleep(0);
         }
-        agent.destroy();
-        results[i].p50.push(ms(percentile(latencies, 50)));
-        results[i].p99.push(ms(percentile(latencies, 99)));
       }
+      clients.forEach((c, i) => {
+        c.agent.destroy();
+        results[i].p50.push(ms(percentile(c.latencies, 50)));
+        results[i].p99.push(ms(percentile(c.latencies, 99)));
+      });
     }
   } finally {
     for (const parley of servers) await parley.stop();

@@ -50,24 +50,24 @@ const FULL: Omit<BenchOptions, 'only' | 'nginx' | 'out' | 'quiet'> = {
   retrievalPassages: 100_000,
 };
 
-/** Smaller everywhere (200 clients, 500 streams, 300 held, 50,000 stored), so that it runs in under a minute. */
+/** Smaller everywhere (100 clients, 300 streams, 200 held, 20,000 stored), so that it runs in under a minute. */
 const QUICK: typeof FULL = {
   runs: 3,
-  ttfcClients: [1, 50, 200],
-  ttfcSamples: 100,
-  chunkStreams: [1, 100, 500],
-  chunkCount: 6,
+  ttfcClients: [1, 50, 100],
+  ttfcSamples: 40,
+  chunkStreams: [1, 100, 300],
+  chunkCount: 4,
   chunkSize: 24,
   chunkIntervalMs: 50,
   throughputSeconds: 0.5,
   throughputClients: 64,
   fastChunks: 5_000,
   fastStreams: 4,
-  held: 300,
-  history: [0, 10_000, 50_000],
+  held: 200,
+  history: [0, 10_000, 20_000],
   historySends: 40,
   replayChunks: 10_000,
-  retrievalPassages: 10_000,
+  retrievalPassages: 3_000,
 };
 
 const list = (v: string | undefined) => v?.split(',').map((s) => Number(s.replace(/_/g, ''))).filter((n) => Number.isFinite(n) && n >= 0);

@@ -7,9 +7,9 @@ import type { Store } from '../store/store.js';
  */
 export async function retrieveForConversation(
   store: Store, retriever: Retriever,
-  q: { accountId: number; botId: number; conversationId: number; query: string; limit: number },
+  q: { accountId: number; folderIds: number[]; conversationId: number; query: string; limit: number },
 ): Promise<RetrievedPassage[]> {
-  const folderIds = await store.botFolders.list(q.botId);
+  const { folderIds } = q;
   if (!folderIds.length) return [];
   const conversation = await store.conversations.get(q.accountId, q.conversationId, { withDocumentIds: true });
   return retriever.retrieve({

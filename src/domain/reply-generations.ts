@@ -35,6 +35,8 @@ export interface GenerationDeps {
 
 export interface ReplyJob {
   bot: Bot;
+  /** The folders the bot reads (its knowledge base), as read with the send. */
+  folderIds: number[];
   user: Message;
   reply: Message;
 }
@@ -203,7 +205,7 @@ export class ReplyGenerations {
     if (!retriever) return [];
     try {
       return await retrieveForConversation(store, retriever, {
-        accountId: job.user.accountId, botId: job.bot.id, conversationId: job.user.conversationId,
+        accountId: job.user.accountId, folderIds: job.folderIds, conversationId: job.user.conversationId,
         query: job.user.content, limit,
       });
     } catch (err) {

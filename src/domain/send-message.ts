@@ -23,7 +23,7 @@ export async function sendMessage(
   const { store, generations } = deps;
   const found = input.conversationId === undefined ? undefined : await store.conversations.withBot(account.id, input.conversationId);
   if (!found) throw invalidField('conversation_id', 'The selected conversation id is invalid.');
-  const { conversation, bot } = found;
+  const { conversation, bot, folderIds } = found;
 
   const sent = await store.messages.send({
     accountId: account.id,
@@ -33,6 +33,6 @@ export async function sendMessage(
     messageLimit: account.messageLimit,
   });
   if (!sent) throw quotaExceeded();
-  const outcome = generations.start({ bot, user: sent.user, reply: sent.reply });
+  const outcome = generations.start({ bot, folderIds, user: sent.user, reply: sent.reply });
   return { ...sent, outcome };
 }

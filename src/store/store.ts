@@ -69,8 +69,8 @@ export interface ConversationInput {
 export interface ConversationRepo {
   create(accountId: number, input: ConversationInput, createdAt: number): Promise<Conversation>;
   get(accountId: number, id: number, opts?: { withDocumentIds?: boolean }): Promise<Conversation | undefined>;
-  /** The conversation and its bot in one read: what every send starts with. */
-  withBot(accountId: number, id: number): Promise<{ conversation: Conversation; bot: Bot } | undefined>;
+  /** The conversation, its bot and the folders the bot reads, in one read: what every send starts with. */
+  withBot(accountId: number, id: number): Promise<{ conversation: Conversation; bot: Bot; folderIds: number[] } | undefined>;
   list(
     accountId: number,
     filter: { botId?: number; keyword?: string; withDocumentIds?: boolean },

@@ -38,15 +38,15 @@ describe('retrieval with full text only', () => {
   it('restricts a conversation to its bot\'s folders and its focus documents', async () => {
     const { t, car, lunch } = await setUp(parley);
     const c = await t.api('POST', '/conversations', { name: 'focus', bot_id: t.botId, document_ids: [lunch] });
-    const q = { accountId: t.account.id, botId: t.bot.id, conversationId: decodeId(c.json.data.id)!, limit: 5 };
+    const folderIds = await parley.app.store.botFolders.list(t.bot.id);
+    const q = { accountId: t.account.id, folderIds, conversationId: decodeId(c.json.data.id)!, limit: 5 };
     const focused = await retrieveForConversation(parley.app.store, parley.app.retriever, { ...q, query: 'cars lunch' });
     expect(focused.map((h) => h.documentId)).toEqual([decodeId(lunch)]);
     const open = await t.api('POST', '/conversations', { name: 'open', bot_id: t.botId });
     const all = await retrieveForConversation(parley.app.store, parley.app.retriever,
       { ...q, conversationId: decodeId(open.json.data.id)!, query: 'cars lunch' });
     expect(all.map((h) => h.documentId).sort()).toEqual([decodeId(car), decodeId(lunch)].sort());
-    await parley.app.store.botFolders.set(t.bot.id, []);
-    expect(await retrieveForConversation(parley.app.store, parley.app.retriever, { ...q, query: 'cars lunch' })).toEqual([]);
+    expect(await retrieveForConversation(parley.app.store, parley.app.retriever, { ...q, folderIds: [], query: 'cars lunch' })).toEqual([]);
   });
 });
 

@@ -140,9 +140,12 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         const h = await bot(a.id);
         const c = await store.conversations.create(a.id, { name: 'Chat', botId: h.id }, 7_000);
         expect(await store.conversations.withBot(a.id, c.id)).toEqual({
-          conversation: await store.conversations.get(a.id, c.id),
-          bot: await store.bots.get(a.id, h.id),
+          conversation: await store.conversations.get(a.id, c.id), bot: await store.bots.get(a.id, h.id), folderIds: [],
         });
+        const f2 = await store.folders.create(a.id, 'second', 2);
+        const f1 = await store.folders.create(a.id, 'first', 1);
+        await store.botFolders.set(h.id, [f2.id, f1.id]);
+        expect((await store.conversations.withBot(a.id, c.id))!.folderIds).toEqual([f1.id, f2.id].sort((x, y) => x - y));
         expect(await store.conversations.withBot(other.id, c.id)).toBeUndefined();
         expect(await store.conversations.withBot(a.id, c.id + 1000)).toBeUndefined();
       });

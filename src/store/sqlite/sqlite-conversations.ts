@@ -15,7 +15,8 @@ export function sqliteConversations(db: SqliteDb): ConversationRepo {
     'INSERT INTO conversations (account_id, bot_id, name, created_at) VALUES (?, ?, ?, ?) RETURNING *',
   );
   const byId = db.prepare('SELECT * FROM conversations WHERE account_id = ? AND id = ?');
-  const withBot = db.prepare(`SELECT c.id AS c_id, c.bot_id AS c_bot_id, c.name AS c_name, c.created_at AS c_created_at, b.*
+  const withBot = db.prepare(`SELECT c.id AS c_id, c.bot_id AS c_bot_id, c.name AS c_name, c.created_at AS c_created_at,
+      (SELECT json_group_array(folder_id) FROM (SELECT folder_id FROM bot_folders WHERE bot_id = b.id ORDER BY folder_id)) AS folder_ids, b.*
     FROM conversations c JOIN bots b ON b.id = c.bot_id AND b.account_id = c.account_id
     WHERE c.account_id = ? AND c.id = ?`);
   const filtered = `FROM conversations WHERE account_id = ? AND (? IS NULL OR bot_id = ?)
@@ -68,11 +69,12 @@ export function sqliteConversations(db: SqliteDb): ConversationRepo {
       return opts?.withDocumentIds ? withDocuments([c])[0] : c;
     },
     async withBot(accountId, id) {
-      const r = withBot.get(accountId, id) as (BotRow & { c_id: number; c_bot_id: number; c_name: string; c_created_at: number }) | undefined;
+      const r = withBot.get(accountId, id) as (BotRow & { c_id: number; c_bot_id: number; c_name: string; c_created_at: number; folder_ids: string }) | undefined;
       if (!r) return undefined;
       return {
         conversation: toConversation({ id: r.c_id, account_id: accountId, bot_id: r.c_bot_id, name: r.c_name, created_at: r.c_created_at }),
         bot: toBot(r),
+        folderIds: JSON.parse(r.folder_ids) as number[],
       };
     },
     async list(accountId, filter, { limit, offset }) {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
-import { assemble, newConversation, readSse, sendForStream } from '../support/sse-reader.js';
-import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { assemble, readSse, sendForStream } from '../support/sse-reader.js';
+import type { RunningParley, Tenant } from '../support/start-parley.js';
 
 
 describe('POST /api/v1/messages/{id}/stop', () => {
@@ -11,16 +12,9 @@ describe('POST /api/v1/messages/{id}/stop', () => {
   let conv: string;
   const slow = { chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), intervalMs: 100 };
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'scripted' });
-    t = await parley.tenant();
-    conv = await newConversation(t);
-  });
-  afterAll(async () => {
-    await parley.stop();
-    await upstream.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'scripted' },
+  }, (chat) => ({ upstream, parley, t, conversationId: conv } = chat));
 
   it('ends the stream promptly, closes the upstream request, and keeps exactly what was delivered', async () => {
     upstream.scripts.set('stop me', slow);

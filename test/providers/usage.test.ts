@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/transport/public-ids.js';
 import { ensureBuilt, onlyJson, runCli } from '../support/run-cli.js';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { newConversation, readSse, sendForStream } from '../support/sse-reader.js';
-import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
+import type { RunningParley, Tenant } from '../support/start-parley.js';
 
 describe('token usage', () => {
   let upstream: ScriptedOpenAi;
@@ -11,16 +12,9 @@ describe('token usage', () => {
   let t: Tenant;
   let conv: string;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'scripted' });
-    t = await parley.tenant();
-    conv = await newConversation(t);
-  });
-  afterAll(async () => {
-    await parley.stop();
-    await upstream.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'scripted' },
+  }, (chat) => ({ upstream, parley, t, conversationId: conv } = chat));
 
   it('sends the provider’s counts as event: usage and keeps them on the message', async () => {
     upstream.scripts.set('count me', { chunks: ['one', ' two'], usage: { prompt_tokens: 21, completion_tokens: 2 } });

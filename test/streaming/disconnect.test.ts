@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { assemble, newConversation, readSse, settledReply, startStream } from '../support/sse-reader.js';
-import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
+import type { RunningParley, Tenant } from '../support/start-parley.js';
 
 const CHUNKS = Array.from({ length: 30 }, (_, i) => `part ${i}; `);
 const REPLY = CHUNKS.join('');
@@ -11,16 +12,12 @@ describe('a client that leaves mid-reply', () => {
   let parley: RunningParley;
   let t: Tenant;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    upstream.fallback = { chunks: CHUNKS, intervalMs: 20 };
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'test-model' });
-    t = await parley.tenant();
-  });
-  afterAll(async () => {
-    await parley?.stop();
-    await upstream?.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'test-model' },
+    script: (u) => {
+      u.fallback = { chunks: CHUNKS, intervalMs: 20 };
+    },
+  }, (chat) => ({ upstream, parley, t } = chat));
 
   it('does not stop the generation: the whole reply is stored, and the same URL replays it', async () => {
     const conversationId = await newConversation(t);

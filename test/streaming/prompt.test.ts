@@ -1,23 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { newConversation } from '../support/sse-reader.js';
-import { startParley, type RunningParley } from '../support/start-parley.js';
+import type { RunningParley } from '../support/start-parley.js';
 
 describe('what the model is given', () => {
   let upstream: ScriptedOpenAi;
   let parley: RunningParley;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    upstream.scripts.set('first', { chunks: ['first answer'] });
-    upstream.scripts.set('broken', { status: 400, body: '{"error":{"message":"bad"}}' });
-    upstream.scripts.set('second', { chunks: ['second answer'] });
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'server-model', LLM_API_KEY: 'sk-server' });
-  });
-  afterAll(async () => {
-    await parley?.stop();
-    await upstream?.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'server-model', LLM_API_KEY: 'sk-server' },
+    script: (u) => {
+      u.scripts.set('first', { chunks: ['first answer'] });
+      u.scripts.set('broken', { status: 400, body: '{"error":{"message":"bad"}}' });
+      u.scripts.set('second', { chunks: ['second answer'] });
+    },
+  }, (chat) => ({ upstream, parley } = chat));
 
   const lastRequest = () => upstream.requests[upstream.requests.length - 1];
 

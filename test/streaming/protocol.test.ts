@@ -1,6 +1,7 @@
 import { EventSource } from 'eventsource';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { assemble, newConversation, readSse, settledReply, startStream } from '../support/sse-reader.js';
 import { request, startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 
@@ -10,17 +11,12 @@ describe('the stream URL protocol', () => {
   let t: Tenant;
   let conversationId: string;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    upstream.scripts.set('slow', { chunks: ['late', ' reply'], firstDelayMs: 700, intervalMs: 300 });
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'test-model', STREAM_KEEPALIVE: '50ms' });
-    t = await parley.tenant();
-    conversationId = await newConversation(t);
-  });
-  afterAll(async () => {
-    await parley?.stop();
-    await upstream?.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'test-model', STREAM_KEEPALIVE: '50ms' },
+    script: (u) => {
+      u.scripts.set('slow', { chunks: ['late', ' reply'], firstDelayMs: 700, intervalMs: 300 });
+    },
+  }, (chat) => ({ upstream, parley, t, conversationId } = chat));
 
   it('sends exactly the seed protocol, with offsets as ids, usage as a named event and [END] with id "end"', async () => {
     const url = await startStream(t, conversationId, 'hello');

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { listMessages, newConversation, readSse, startStream } from '../support/sse-reader.js';
-import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
+import type { RunningParley, Tenant } from '../support/start-parley.js';
 
 const QUOTA_BODY = {
   message: 'You have reached the message limit for last 30 days, please wait till tomorrow or upgrade your plan.',
@@ -11,16 +12,13 @@ describe('the 30-day message quota', () => {
   let upstream: ScriptedOpenAi;
   let parley: RunningParley;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    upstream.fallback = { chunks: ['ok'] };
-    upstream.scripts.set('fail', { status: 500, body: '{"error":{"message":"down"}}' });
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LLM_MAX_RETRIES: '0' });
-  });
-  afterAll(async () => {
-    await parley?.stop();
-    await upstream?.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'm', LLM_MAX_RETRIES: '0' },
+    script: (u) => {
+      u.fallback = { chunks: ['ok'] };
+      u.scripts.set('fail', { status: 500, body: '{"error":{"message":"down"}}' });
+    },
+  }, (chat) => ({ upstream, parley } = chat));
 
   const send = (t: Tenant, conversationId: string, content: string, endpoint: 'stream' | 'blocking') =>
     endpoint === 'stream'

@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { EventSource } from 'eventsource';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SseParser } from '../../src/shared/sse-parser.js';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
-import { assemble, newConversation, settledReply } from '../support/sse-reader.js';
-import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { assemble, settledReply } from '../support/sse-reader.js';
+import type { RunningParley, Tenant } from '../support/start-parley.js';
 
 const run = promisify(execFile);
 /** The seed page (outside the repository, where the project was started from). */
@@ -56,17 +57,12 @@ describe('the seed client and curl against a real stream URL', () => {
   let t: Tenant;
   let conversationId: string;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    upstream.fallback = { chunks: CHUNKS, intervalMs: 5, usage: { prompt_tokens: 5, completion_tokens: 9 } };
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'test-model' });
-    t = await parley.tenant();
-    conversationId = await newConversation(t);
-  });
-  afterAll(async () => {
-    await parley?.stop();
-    await upstream?.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'test-model' },
+    script: (u) => {
+      u.fallback = { chunks: CHUNKS, intervalMs: 5, usage: { prompt_tokens: 5, completion_tokens: 9 } };
+    },
+  }, (chat) => ({ upstream, parley, t, conversationId } = chat));
 
   it.skipIf(!existsSync(SEED))('uses the seed page\'s example exactly as published', () => {
     const page = readFileSync(SEED, 'utf8');

@@ -39,8 +39,12 @@ describe('graceful shutdown with replies in flight', () => {
     const conversation = await newConversation(t);
     const quick = await sendForStream(t, conversation, 'quick');
     const slower = await sendForStream(t, conversation, 'slower');
-    const readings = [readSse(quick.stream_url), readSse(slower.stream_url)];
-    await new Promise((r) => setTimeout(r, 20));
+    // Closing starts once both readers hold their streams (a reader arriving after would be refused).
+    let opened = 0;
+    let bothOpen!: () => void;
+    const open = new Promise<void>((r) => (bothOpen = r));
+    const readings = [quick, slower].map((s) => readSse(s.stream_url, { onOpen: () => ++opened === 2 && bothOpen() }));
+    await open;
     const started = Date.now();
     await parley.app.close();
     // Both replies end well within the grace period; the close must not then wait for the

@@ -1,9 +1,10 @@
 import { get } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SseParser } from '../../src/shared/sse-parser.js';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { assemble, newConversation, settledReply, startStream } from '../support/sse-reader.js';
-import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
+import type { RunningParley, Tenant } from '../support/start-parley.js';
 
 /** About 1.2 MB of reply: far more than the socket buffers hold. */
 const CHUNKS = Array.from({ length: 400 }, (_, i) => `${String(i).padStart(4, '0')}:${'é😀x'.repeat(750)}\n`);
@@ -29,16 +30,12 @@ describe('a reader slower than the model', () => {
   let parley: RunningParley;
   let t: Tenant;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    upstream.fallback = { chunks: CHUNKS };
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', STREAM_KEEPALIVE: '20ms' });
-    t = await parley.tenant();
-  });
-  afterAll(async () => {
-    await parley?.stop();
-    await upstream?.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'm', STREAM_KEEPALIVE: '20ms' },
+    script: (u) => {
+      u.fallback = { chunks: CHUNKS };
+    },
+  }, (chat) => ({ upstream, parley, t } = chat));
 
   it('gets every chunk whole and in order, with keep-alives only between events', async () => {
     const conversationId = await newConversation(t);

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveSecret } from '../../src/config/secret.js';
 import { StreamTokens } from '../../src/domain/stream-token.js';
 import { decodeId } from '../../src/transport/public-ids.js';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { assemble, listMessages, newConversation, readSse, settledReply, startStream } from '../support/sse-reader.js';
 import { request, startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 
@@ -22,19 +23,16 @@ describe('the stream token', () => {
   let conversationId: string;
   let tokens: StreamTokens;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    upstream.scripts.set('first', { chunks: ['reply one'] });
-    upstream.scripts.set('second', { chunks: ['reply two'] });
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm' });
-    t = await parley.tenant();
-    conversationId = await newConversation(t);
+  useScriptedChat({
+    env: { LLM_MODEL: 'm' },
+    script: (u) => {
+      u.scripts.set('first', { chunks: ['reply one'] });
+      u.scripts.set('second', { chunks: ['reply two'] });
+    },
+  }, (chat) => {
+    ({ upstream, parley, t, conversationId } = chat);
     // The server's own sealer (same secret), to mint grants no client could make.
     tokens = new StreamTokens(resolveSecret(parley.config.secret, parley.config.dataDir));
-  });
-  afterAll(async () => {
-    await parley?.stop();
-    await upstream?.stop();
   });
 
   it('answers 404 JSON when any single character of the token is changed', async () => {

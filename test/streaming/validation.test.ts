@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedOpenAi } from '../support/scripted-openai.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedChat } from '../support/scripted-chat.js';
+import type { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { listMessages, newConversation } from '../support/sse-reader.js';
-import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
+import type { RunningParley, Tenant } from '../support/start-parley.js';
 
 const invalid = (field: string, message: string) => ({ message, errors: { [field]: [message] } });
 const REQUIRED = invalid('content', 'The content field is required.');
@@ -15,17 +16,12 @@ describe('validation of a message', () => {
   let t: Tenant;
   let conversationId: string;
 
-  beforeAll(async () => {
-    upstream = await new ScriptedOpenAi().start();
-    upstream.fallback = { chunks: ['ok'] };
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm' });
-    t = await parley.tenant();
-    conversationId = await newConversation(t);
-  });
-  afterAll(async () => {
-    await parley?.stop();
-    await upstream?.stop();
-  });
+  useScriptedChat({
+    env: { LLM_MODEL: 'm' },
+    script: (u) => {
+      u.fallback = { chunks: ['ok'] };
+    },
+  }, (chat) => ({ upstream, parley, t, conversationId } = chat));
 
   const endpoints = [
     ['POST /messages/stream', (body: object) => t.api('POST', '/messages/stream', { redirect: false, ...body }), 200],

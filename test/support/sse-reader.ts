@@ -19,6 +19,8 @@ export interface ReadOptions {
   /** Stop reading (and close the connection) once this holds for the events so far. */
   until?: (events: SseEvent[]) => boolean;
   timeoutMs?: number;
+  /** Called once the response's head has arrived (the server holds the stream open). */
+  onOpen?: () => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function readSse(url: string, options: ReadOptions = {}): Promise<S
   if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
   try {
     const res = await fetch(url, { headers, signal: controller.signal });
+    options.onOpen?.();
     const parser = new SseParser();
     const decoder = new TextDecoder();
     const read: SseRead = { status: res.status, headers: res.headers, raw: '', events: [], ended: false };

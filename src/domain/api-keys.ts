@@ -59,20 +59,23 @@ export class KeyAuthenticator {
   constructor(private readonly store: Store, private readonly ttlMs: number) {}
 
   async authenticate(presented: string): Promise<Account | undefined> {
+    if (this.ttlMs <= 0) return this.lookUp(presented);
+    const hash = sha256(presented);
     const now = Date.now();
-    const hash = this.ttlMs > 0 ? sha256(presented) : '';
-    const hit = this.ttlMs > 0 ? this.trusted.get(hash) : undefined;
+    const hit = this.trusted.get(hash);
     if (hit && hit.until > now) return hit.account;
-    const key = await verifyApiKey(this.store, presented);
-    const account = key && (await this.store.accounts.get(key.accountId));
-    if (this.ttlMs > 0) {
-      if (!account) this.trusted.delete(hash);
-      else {
-        if (this.trusted.size >= TRUSTED_LIMIT) this.trusted.clear();
-        this.trusted.set(hash, { account, until: now + this.ttlMs });
-      }
+    const account = await this.lookUp(presented);
+    if (!account) this.trusted.delete(hash);
+    else {
+      if (this.trusted.size >= TRUSTED_LIMIT) this.trusted.clear();
+      this.trusted.set(hash, { account, until: now + this.ttlMs });
     }
     return account;
+  }
+
+  private async lookUp(presented: string): Promise<Account | undefined> {
+    const key = await verifyApiKey(this.store, presented);
+    return key && this.store.accounts.get(key.accountId);
   }
 }
 

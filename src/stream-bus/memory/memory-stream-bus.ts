@@ -44,12 +44,12 @@ class LiveReply implements ReplyFeed, ReplyPublisher {
     if (this.ending) return () => {};
     this.listeners.push(listener);
     return () => {
+      // A new array, not a splice: a listener that unsubscribes while notify() loops does not disturb it.
       this.listeners = this.listeners.filter((l) => l !== listener);
     };
   }
 
   private notify(): void {
-    // A copy-on-write list: a listener that unsubscribes while being notified does not disturb this loop.
     for (const l of this.listeners) l();
   }
 }

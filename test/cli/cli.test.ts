@@ -17,7 +17,8 @@ describe('parley admin commands', { timeout: 60_000 }, () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'parley-cli-'));
     // Opening the store through a command first shows that commands migrate it themselves.
     expect(cli('account', 'list', '--json').status).toBe(0);
-    parley = await startParley({ DATABASE_URL: `sqlite:${path.join(dataDir, 'parley.db')}` });
+    // AUTH_CACHE_TTL=0: a revoked key is refused at once (with the default cache, within a second).
+    parley = await startParley({ DATABASE_URL: `sqlite:${path.join(dataDir, 'parley.db')}`, AUTH_CACHE_TTL: '0' });
   }, 120_000);
   afterAll(async () => {
     await parley?.stop();

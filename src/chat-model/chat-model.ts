@@ -2,8 +2,16 @@ import type { TokenUsage } from '../domain/entities.js';
 
 /** One interface in front of every model provider. */
 export interface ChatModel {
-  /** Streams one reply. The stream ends after a `finish` or an `error` part; it never throws. */
-  stream(request: ChatRequest): AsyncIterable<ChatStreamPart>;
+  /**
+   * Streams one reply: each piece of text goes to `onText` as it arrives (never empty, never once
+   * the request is aborted, never after the end), and the promise resolves with how the reply
+   * ended, a `finish` or an `error` part. It never rejects.
+   *
+   * Text is pushed, not pulled through an async iterator: a reply then waits for its next piece
+   * as one pending promise and a few listeners, not as a chain of suspended generators, which
+   * with thousands of replies open is kilobytes each (see BENCHMARKS.md, held streams).
+   */
+  stream(request: ChatRequest, onText: (text: string) => void): Promise<ChatEnd>;
 }
 
 export interface ChatMessage {
@@ -23,8 +31,8 @@ export interface ChatRequest {
 /** `content-filter`: the provider refused on policy grounds (OpenAI content_filter, Anthropic refusal). */
 export type FinishReason = 'stop' | 'length' | 'content-filter' | 'other';
 
-export type ChatStreamPart =
-  | { type: 'text-delta'; text: string }
+/** How a reply's stream ended. */
+export type ChatEnd =
   | { type: 'finish'; finishReason: FinishReason; usage?: TokenUsage }
   | { type: 'error'; error: ChatModelError };
 

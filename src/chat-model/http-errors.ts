@@ -33,7 +33,7 @@ export async function errorFromResponse(response: Response): Promise<ChatModelEr
 
 /**
  * The error for a request that never got an answer, or whose stream broke; an error status's
- * ChatModelError (from requestText) passes through.
+ * ChatModelError (from streamEvents) passes through.
  */
 export function connectionError(err: unknown, signal: AbortSignal): ChatModelError {
   if (signal.aborted) {

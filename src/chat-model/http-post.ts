@@ -1,6 +1,9 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { errorFromResponse } from './http-errors.js';
+import { compactHead } from '../shared/compact-head.js';
+import { SseParser } from '../shared/sse-parser.js';
+import { ChatModelError, type ChatEnd } from './chat-model.js';
+import { connectionError, errorFromResponse } from './http-errors.js';
 
 /**
  * Connections to model services are kept alive and reused: a reply's request then costs no TCP
@@ -12,50 +15,107 @@ const agents = {
   'https:': new HttpsAgent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' }),
 };
 
-export type PostResult =
-  | { ok: true; body: IncomingMessage }
-  /** A non-2xx answer, read whole and wrapped as a fetch Response for the shared error mapping. */
-  | { ok: false; response: Response };
+/** A provider's reading of its own stream, one server-sent event at a time. */
+export interface EventDecoder {
+  /** One event's data: a piece of text, the reply's end, or nothing (pings, usage, and the like). */
+  event(data: string): string | ChatEnd | undefined;
+  /** The answer ended without an end event: a finish when the provider said enough, else an error. */
+  closed(): ChatEnd;
+}
+
+/** The end of an answer that stopped before its end event: worth another try. */
+export const closedBeforeTheEnd = (): ChatEnd => ({
+  type: 'error', error: new ChatModelError('The model closed the stream before finishing the reply.', { isRetryable: true }),
+});
+
+/** How long an abandoned answer may take to end before its connection is closed instead of reused. */
+const LINGER_MS = 1000;
 
 /**
- * POSTs `body` to `url` and resolves once the answer's head arrives; the 2xx body is left to
- * stream (as UTF-8 text). Rejects like fetch does when the service cannot be reached: with an
- * error whose `cause` is the socket's error, or with the signal's reason once aborted. Aborting
- * also ends a body still being read.
+ * POSTs a provider's streaming request and reads its server-sent events with `decoder`, passing
+ * text to `onText` as each packet is parsed; resolves with the reply's end (never rejects):
+ * - an error status: the ChatModelError made of it (code, the provider's message, Retry-After);
+ * - the service unreachable, or the connection broken midway: a retryable "could not be reached";
+ * - `signal` aborted: an aborted error with the signal's reason as its message, and the request
+ *   is closed at once;
+ * - an end event: that end, and the connection goes back to the pool once the answer's last bytes
+ *   (normally a moment behind) have been read.
  */
-export function postForStream(
+export function streamEvents(
   url: URL, headers: Record<string, string>, body: string, signal: AbortSignal,
-): Promise<PostResult> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const secure = url.protocol === 'https:';
-    const req = (secure ? httpsRequest : httpRequest)(url, {
-      method: 'POST',
-      agent: agents[secure ? 'https:' : 'http:'],
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-    });
+  decoder: EventDecoder, onText: (text: string) => void,
+): Promise<ChatEnd> {
+  if (signal.aborted) return Promise.resolve({ type: 'error', error: connectionError(signal.reason, signal) });
+  const secure = url.protocol === 'https:';
+  const req = (secure ? httpsRequest : httpRequest)(url, {
+    method: 'POST',
+    agent: agents[secure ? 'https:' : 'http:'],
+    headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+  });
+  const ended = readEvents(req, signal, decoder, onText);
+  // The body is not kept for the reply's length: no listener refers to it.
+  req.end(body);
+  compactHead(req);
+  return ended;
+}
+
+function readEvents(req: ClientRequest, signal: AbortSignal, decoder: EventDecoder, onText: (text: string) => void): Promise<ChatEnd> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const end = (part: ChatEnd) => {
+      if (settled) return;
+      settled = true;
+      resolve(part);
+    };
+    const fail = (err: unknown) => end({ type: 'error', error: connectionError(err, signal) });
     const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('close', () => signal.removeEventListener('abort', onAbort));
-    req.on('error', (err) => reject(signal.aborted ? signal.reason : Object.assign(new TypeError('fetch failed'), { cause: err })));
-    req.on('response', (res) => {
+    // Worded as fetch words it, for connectionError: the socket's error is the cause.
+    req.on('error', (err) => fail(Object.assign(new TypeError('fetch failed'), { cause: err })));
+    req.on('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
       res.setEncoding('utf8');
-      if (status >= 200 && status < 300) {
-        resolve({ ok: true, body: res });
+      if (status < 200 || status >= 300) {
+        readError(res, status).then(fail);
         return;
       }
-      let text = '';
-      res.on('data', (c: string) => (text += c));
-      res.on('error', () => undefined);
-      // 'close' also comes after a body cut short: the error is then made of what arrived.
-      res.on('close', () => resolve({ ok: false, response: new Response(text, { status, headers: headersOf(res) }) }));
+      const parser = new SseParser();
+      res.on('data', (text: string) => {
+        if (settled) return;
+        for (const event of parser.push(text)) {
+          // Text that arrives after a stop is not the reply's: the stop's error ends it instead.
+          if (signal.aborted) return fail(signal.reason);
+          const part = decoder.event(event.data);
+          if (part === undefined) continue;
+          if (typeof part === 'string') {
+            onText(part);
+            continue;
+          }
+          end(part);
+          lingerUntilEnd(res);
+          return;
+        }
+      });
+      res.on('end', () => end(decoder.closed()));
+      const broken = (cause: Error) => fail(Object.assign(new TypeError('terminated'), { cause }));
+      res.on('error', broken);
+      res.on('close', () => {
+        if (!res.complete) broken(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }));
+      });
     });
-    req.end(body);
   });
+}
+
+/** Reads an error answer whole (or what arrived of it) into its ChatModelError. */
+function readError(res: IncomingMessage, status: number) {
+  return new Promise<string>((resolve) => {
+    let text = '';
+    res.on('data', (c: string) => (text += c));
+    res.on('error', () => undefined);
+    // 'close' also comes after a body cut short: the error is then made of what arrived.
+    res.on('close', () => resolve(text));
+  }).then((text) => errorFromResponse(new Response(text, { status, headers: headersOf(res) })));
 }
 
 function headersOf(res: IncomingMessage): Headers {
@@ -64,79 +124,9 @@ function headersOf(res: IncomingMessage): Headers {
   return out;
 }
 
-/** How long an abandoned answer may take to end before its connection is closed instead of reused. */
-const LINGER_MS = 1000;
-
-/** Pieces waiting for a slow reader beyond this many pause the socket (backpressure). */
-const HIGH_WATER = 32;
-
-/**
- * POSTs a provider's streaming request and yields the answer's text, piece by piece; pieces that
- * arrived while the reader was busy come joined into one. Throws, at the first step, the
- * ChatModelError of an error status, or a fetch-like error when the service cannot be reached
- * (see postForStream); later, a TypeError whose cause is the socket's error when the connection
- * breaks. Leaving early keeps the connection for reuse when the answer ends soon after, and
- * closes it otherwise (an abort closes it at once).
- *
- * Connecting and reading are one generator, and providers read it directly, because every
- * generator a chunk passes through costs it a few promise turns.
- */
-export async function* requestText(
-  url: URL, headers: Record<string, string>, body: string, signal: AbortSignal,
-): AsyncGenerator<string> {
-  const answer = await postForStream(url, headers, body, signal);
-  // Sent: this suspended generator need not keep the (prompt-sized) body for the reply's length.
-  body = '';
-  if (!answer.ok) throw await errorFromResponse(answer.response);
-  const res = answer.body;
-  const queue: string[] = [];
-  let ended = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const onData = (c: string) => {
-    queue.push(c);
-    if (queue.length > HIGH_WATER) res.pause();
-    wake?.();
-  };
-  const onEnd = () => {
-    ended = true;
-    wake?.();
-  };
-  const onError = (err: Error) => {
-    failure ??= Object.assign(new TypeError('terminated'), { cause: err });
-    wake?.();
-  };
-  const onClose = () => {
-    if (!ended) onError(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }));
-  };
-  res.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-  try {
-    for (;;) {
-      if (queue.length) {
-        const text = queue.length === 1 ? queue.pop()! : queue.splice(0).join('');
-        if (res.isPaused()) res.resume();
-        yield text;
-      } else if (failure) {
-        throw failure;
-      } else if (ended) {
-        return;
-      } else {
-        await new Promise<void>((r) => (wake = r));
-        wake = undefined;
-      }
-    }
-  } finally {
-    res.off('data', onData).off('end', onEnd).off('close', onClose);
-    if (!ended) {
-      // Left after the stream's last event ([DONE]): the answer's end is normally a moment
-      // behind, and reading up to it puts the connection back in the pool.
-      res.resume();
-      if (!res.complete) {
-        const timer = setTimeout(() => res.destroy(), LINGER_MS);
-        res.once('end', () => clearTimeout(timer));
-      }
-    }
-    // Late socket errors after we stopped listening must not crash the process.
-    res.off('error', onError).on('error', () => undefined);
-  }
+/** After the stream's end event the answer's end is normally a moment behind: read up to it, so the connection is reused. */
+function lingerUntilEnd(res: IncomingMessage): void {
+  if (res.complete) return;
+  const timer = setTimeout(() => res.destroy(), LINGER_MS);
+  res.once('end', () => clearTimeout(timer));
 }

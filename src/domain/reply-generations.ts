@@ -82,11 +82,7 @@ export class ReplyGenerations {
   start(job: ReplyJob): Promise<ReplyResult> {
     const run: Running = { controller: new AbortController(), stopped: false, text: '', saved: 0, done: undefined as never };
     this.running.set(job.reply.id, run);
-    // Generation begins once the code that asked for it has run to its end: the answer carrying the
-    // stream URL goes out first, so that the client's request for the stream and the request to
-    // the model travel at the same time, rather than the first waiting for the second's setup.
-    run.done = new Promise<ReplyResult>((resolve) => process.nextTick(() => resolve(this.generate(job, run))))
-      .finally(() => this.running.delete(job.reply.id));
+    run.done = this.generate(job, run);
     return run.done;
   }
 
@@ -116,88 +112,96 @@ export class ReplyGenerations {
   }
 
   private async generate(job: ReplyJob, run: Running): Promise<ReplyResult> {
-    const { store, bus, log, moderator } = this.deps;
-    const publisher = bus.open(job.reply.id);
-    const { signal } = run.controller;
-    const total = setTimeout(
-      () => run.controller.abort(new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`)),
-      this.settings.totalTimeoutMs,
-    );
-    const userFlagged = moderator?.isFlagged(job.user.content);
-    let error: string | undefined;
-    let usage: TokenUsage | null = null;
-    let flagged = false;
-    let sources: SourceRef[] = [];
-    const append = (text: string) => {
-      // Nothing is added once stopped: the stored reply is exactly what readers were sent.
-      if (signal.aborted) return;
-      run.text += text;
-      publisher.append(text);
-    };
+    // Generation begins once the code that asked for it has run to its end: the answer carrying the
+    // stream URL goes out first, so that the client's request for the stream and the request to
+    // the model travel at the same time, rather than the first waiting for the second's setup.
+    await new Promise((resolve) => process.nextTick(resolve));
     try {
-      const targets = this.targetsFor(job.bot);
-      const extractive = targets === NO_MODEL_MESSAGE && this.deps.retriever !== undefined;
-      const passages = typeof targets !== 'string' || extractive
-        ? await this.retrieve(job, extractive ? EXTRACTIVE_PASSAGES : this.settings.groundingPassages)
-        : [];
-      sources = sourcesOf(passages);
-      if (extractive) {
-        // No model: answer with the knowledge base's own words.
-        for (const piece of wordPieces(extractiveAnswer(passages))) append(piece);
-      } else if (typeof targets === 'string') {
-        error = targets;
-      } else {
-        const history = await store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
-        const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
-        const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
-        const prompt = buildPrompt(job.bot, history, job.user, {
-          contextTokens: targets[0].contextTokens, maxReplyTokens,
-        }, grounding);
-        const outcome = await streamWithFallback(
-          targets,
-          { messages: prompt.messages, temperature: job.bot.temperature ?? undefined, maxTokens: maxReplyTokens },
-          run.controller,
-          this.settings,
-          append,
-        );
-        if (outcome.ok) {
-          flagged = outcome.finishReason === 'content-filter';
-          usage = outcome.usage ?? null;
-        } else if (!run.stopped) {
-          error = outcome.error.message;
+      const { store, bus, log, moderator } = this.deps;
+      const publisher = bus.open(job.reply.id);
+      const { signal } = run.controller;
+      const total = setTimeout(
+        () => run.controller.abort(new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`)),
+        this.settings.totalTimeoutMs,
+      );
+      const userFlagged = moderator?.isFlagged(job.user.content);
+      let error: string | undefined;
+      let usage: TokenUsage | null = null;
+      let flagged = false;
+      let sources: SourceRef[] = [];
+      const append = (text: string) => {
+        // Nothing is added once stopped: the stored reply is exactly what readers were sent.
+        if (signal.aborted) return;
+        run.text += text;
+        publisher.append(text);
+      };
+      try {
+        const targets = this.targetsFor(job.bot);
+        const extractive = targets === NO_MODEL_MESSAGE && this.deps.retriever !== undefined;
+        const passages = typeof targets !== 'string' || extractive
+          ? await this.retrieve(job, extractive ? EXTRACTIVE_PASSAGES : this.settings.groundingPassages)
+          : [];
+        sources = sourcesOf(passages);
+        if (extractive) {
+          // No model: answer with the knowledge base's own words.
+          for (const piece of wordPieces(extractiveAnswer(passages))) append(piece);
+        } else if (typeof targets === 'string') {
+          error = targets;
+        } else {
+          const history = await store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
+          const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
+          const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
+          const prompt = buildPrompt(job.bot, history, job.user, {
+            contextTokens: targets[0].contextTokens, maxReplyTokens,
+          }, grounding);
+          const outcome = await streamWithFallback(
+            targets,
+            { messages: prompt.messages, temperature: job.bot.temperature ?? undefined, maxTokens: maxReplyTokens },
+            run.controller,
+            this.settings,
+            append,
+          );
+          if (outcome.ok) {
+            flagged = outcome.finishReason === 'content-filter';
+            usage = outcome.usage ?? null;
+          } else if (!run.stopped) {
+            error = outcome.error.message;
+          }
+          usage ??= {
+            promptTokens: prompt.tokens, completionTokens: countTokens(run.text), estimated: true,
+          };
         }
-        usage ??= {
-          promptTokens: prompt.tokens, completionTokens: countTokens(run.text), estimated: true,
-        };
+      } catch (err) {
+        log.error({ err, replyId: job.reply.id }, 'reply generation crashed');
+        error = 'The reply could not be generated because of an internal error.';
+      } finally {
+        clearTimeout(total);
       }
-    } catch (err) {
-      log.error({ err, replyId: job.reply.id }, 'reply generation crashed');
-      error = 'The reply could not be generated because of an internal error.';
-    } finally {
-      clearTimeout(total);
-    }
 
-    const failed = error !== undefined;
-    const content = failed ? error! : run.text;
-    if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content);
-    try {
-      await store.messages.finishReply(job.reply.id, {
-        content,
-        status: failed ? 'failed' : 'done',
-        usage: failed ? null : usage,
-        flagged,
-        refund: failed ? { accountId: job.user.accountId, sentAt: job.user.createdAt } : undefined,
-        sources: failed ? undefined : sources,
-      });
-    } catch (err) {
-      log.error({ err, replyId: job.reply.id }, 'could not store the finished reply');
+      const failed = error !== undefined;
+      const content = failed ? error! : run.text;
+      if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content);
+      try {
+        await store.messages.finishReply(job.reply.id, {
+          content,
+          status: failed ? 'failed' : 'done',
+          usage: failed ? null : usage,
+          flagged,
+          refund: failed ? { accountId: job.user.accountId, sentAt: job.user.createdAt } : undefined,
+          sources: failed ? undefined : sources,
+        });
+      } catch (err) {
+        log.error({ err, replyId: job.reply.id }, 'could not store the finished reply');
+      }
+      if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
+      let recorded: MessageSource[] | undefined;
+      if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
+      publisher.end({ error, usage: failed ? undefined : usage ?? undefined, sources: recorded });
+      if (await userFlagged) await store.messages.setFlagged(job.user.id).catch(() => {});
+      return { content, failed, stopped: run.stopped, usage: failed ? null : usage, flagged };
+    } finally {
+      this.running.delete(job.reply.id);
     }
-    if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
-    let recorded: MessageSource[] | undefined;
-    if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
-    publisher.end({ error, usage: failed ? undefined : usage ?? undefined, sources: recorded });
-    if (await userFlagged) await store.messages.setFlagged(job.user.id).catch(() => {});
-    return { content, failed, stopped: run.stopped, usage: failed ? null : usage, flagged };
   }
 
   private async retrieve(job: ReplyJob, limit: number) {

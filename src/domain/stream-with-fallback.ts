@@ -66,29 +66,21 @@ async function streamOnce(
   );
   let textSent = false;
   try {
-    for await (const part of target.chat.stream({ ...request, model: target.upstreamModel, signal: controller.signal })) {
-      if (part.type === 'text-delta') {
-        if (!textSent) {
-          textSent = true;
-          clearTimeout(timer);
-          timer = setTimeout(
-            () => controller.abort(new ChatModelError(`The model stopped sending for ${seconds(policy.idleMs)}.`)),
-            policy.idleMs,
-          );
-        } else timer.refresh();
-        if (controller.signal.aborted) break;
-        onText(part.text);
-      } else if (part.type === 'finish') {
-        return { ok: true, model: target.name, finishReason: part.finishReason, usage: part.usage };
-      } else {
-        return { ok: false, model: target.name, error: part.error, textSent };
-      }
-    }
-    const reason = controller.signal.reason as Error | undefined;
-    return {
-      ok: false, model: target.name, textSent,
-      error: new ChatModelError(reason?.message ?? 'The model stream ended without finishing.', { aborted: true }),
-    };
+    const end = await target.chat.stream({ ...request, model: target.upstreamModel, signal: controller.signal }, (text) => {
+      if (controller.signal.aborted) return;
+      if (!textSent) {
+        textSent = true;
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => controller.abort(new ChatModelError(`The model stopped sending for ${seconds(policy.idleMs)}.`)),
+          policy.idleMs,
+        );
+      } else timer.refresh();
+      onText(text);
+    });
+    return end.type === 'finish'
+      ? { ok: true, model: target.name, finishReason: end.finishReason, usage: end.usage }
+      : { ok: false, model: target.name, error: end.error, textSent };
   } finally {
     clearTimeout(timer);
   }

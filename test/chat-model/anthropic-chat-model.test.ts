@@ -57,7 +57,7 @@ describe('the Anthropic adapter, on the wire', () => {
 
   it('sends the key, the API version, the system prompt apart, max_tokens and only user/assistant turns', async () => {
     upstream.scripts.set('shape', { chunks: ['ok'] });
-    await collect(model().stream({
+    await collect(model(), {
       temperature: 1.5, signal: new AbortController().signal,
       messages: [
         { role: 'system', content: 'Be terse.' },
@@ -66,7 +66,7 @@ describe('the Anthropic adapter, on the wire', () => {
         { role: 'assistant', content: 'answer' },
         { role: 'user', content: 'shape' },
       ],
-    }));
+    });
     const req = upstream.requests.at(-1)!;
     expect(req.headers['x-api-key']).toBe('test-key');
     expect(req.headers['anthropic-version']).toBe(ANTHROPIC_VERSION);
@@ -78,7 +78,7 @@ describe('the Anthropic adapter, on the wire', () => {
 
   it('ends on an error event in the stream, retryable when the service is overloaded', async () => {
     upstream.scripts.set('overloaded', { chunks: ['part'], streamError: { type: 'overloaded_error', message: 'Overloaded' } });
-    const parts = await collect(model().stream({ messages: [{ role: 'user', content: 'overloaded' }], signal: new AbortController().signal }));
+    const parts = await collect(model(), { messages: [{ role: 'user', content: 'overloaded' }], signal: new AbortController().signal });
     expect(textOf(parts)).toBe('part');
     const last = expectWellFormed(parts);
     if (last.type !== 'error') throw new Error('expected an error');
@@ -88,13 +88,13 @@ describe('the Anthropic adapter, on the wire', () => {
 
   it('treats 529 (overloaded) as retryable', async () => {
     upstream.scripts.set('529', { status: 529, errorType: 'overloaded_error' });
-    const [part] = await collect(model().stream({ messages: [{ role: 'user', content: '529' }], signal: new AbortController().signal }));
+    const [part] = await collect(model(), { messages: [{ role: 'user', content: '529' }], signal: new AbortController().signal });
     expect(part.type === 'error' && part.error.isRetryable).toBe(true);
   });
 
   it('reports an unreachable server as a retryable error part', async () => {
     const down = anthropicModel({ baseUrl: `http://127.0.0.1:${await unreachablePort()}/v1` });
-    const [part] = await collect(down.stream({ messages: [{ role: 'user', content: 'hi' }], signal: new AbortController().signal }));
+    const [part] = await collect(down, { messages: [{ role: 'user', content: 'hi' }], signal: new AbortController().signal });
     expect(part.type === 'error' && part.error.isRetryable).toBe(true);
   });
 });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatModel, ChatRequest, ChatStreamPart } from '../../src/chat-model/chat-model.js';
+import type { ChatEnd, ChatModel, ChatRequest } from '../../src/chat-model/chat-model.js';
+
+/** A reply's stream as a list: its text pieces, then its end. */
+export type ChatStreamPart = { type: 'text-delta'; text: string } | ChatEnd;
 
 /** Situations every provider's scripted server can stage, under a provider-neutral name. */
 export type Scenario =
@@ -26,15 +29,21 @@ export interface ContractTarget {
   };
 }
 
-/** Reads a whole stream into its parts; the contract says the stream never throws. */
+/**
+ * Streams a whole reply into its parts, seeing each as it comes. The contract says the promise
+ * never rejects, and that no text comes after it resolves: a few milliseconds are left for any
+ * that would, so that the parts would then not end with the end.
+ */
 export async function collect(
-  stream: AsyncIterable<ChatStreamPart>, onPart?: (part: ChatStreamPart) => void,
+  model: ChatModel, request: ChatRequest, onPart?: (part: ChatStreamPart) => void,
 ): Promise<ChatStreamPart[]> {
   const parts: ChatStreamPart[] = [];
-  for await (const p of stream) {
+  const add = (p: ChatStreamPart) => {
     parts.push(p);
     onPart?.(p);
-  }
+  };
+  add(await model.stream(request, (text) => add({ type: 'text-delta', text })));
+  await new Promise((r) => setTimeout(r, 5));
   return parts;
 }
 
@@ -79,7 +88,7 @@ export function runChatModelContract(name: string, setup: () => Promise<Contract
     it('streams text deltas and ends with one finish part, with usage', async () => {
       const chunks = ['Hel', 'lo', ' "there"', '\n😀 é中'];
       t.scripted?.stage('Say hello.', { kind: 'text', chunks, promptTokens: 7, completionTokens: 3 });
-      const parts = await collect(t.model.stream(ask('Say hello.')));
+      const parts = await collect(t.model, ask('Say hello.'));
       const last = expectWellFormed(parts);
       if (last.type !== 'finish') throw new Error(`expected a finish, got ${JSON.stringify(last)}`);
       expect(['stop', 'length']).toContain(last.finishReason);
@@ -94,8 +103,7 @@ export function runChatModelContract(name: string, setup: () => Promise<Contract
     it('stops soon after an abort mid-reply, closing the upstream request', async () => {
       t.scripted?.stage('Count slowly.', { kind: 'slow', chunks: Array.from({ length: 200 }, (_, i) => `${i} `), intervalMs: 20 });
       const controller = new AbortController();
-      const parts = await collect(
-        t.model.stream(ask('Count slowly.', controller.signal, { maxTokens: 400 })),
+      const parts = await collect(t.model, ask('Count slowly.', controller.signal, { maxTokens: 400 }),
         (p) => p.type === 'text-delta' && controller.abort(new Error('stopped by the test')),
       );
       const last = expectWellFormed(parts);
@@ -112,7 +120,7 @@ export function runChatModelContract(name: string, setup: () => Promise<Contract
       const before = t.scripted?.requestCount();
       const controller = new AbortController();
       controller.abort(new Error('aborted before the start'));
-      const last = expectWellFormed(await collect(t.model.stream(ask('never sent', controller.signal))));
+      const last = expectWellFormed(await collect(t.model, ask('never sent', controller.signal)));
       expect(last.type).toBe('error');
       if (t.scripted) expect(t.scripted.requestCount()).toBe(before);
     });
@@ -120,7 +128,7 @@ export function runChatModelContract(name: string, setup: () => Promise<Contract
     scriptedIt('reports an error status with its code, the provider’s message, and whether to retry', async (s) => {
       for (const [status, retryable] of [[429, true], [500, true], [503, true], [400, false], [404, false]] as const) {
         s.stage(`status ${status}`, { kind: 'status', status, message: `scripted failure ${status}`, retryAfterSeconds: status === 429 ? 3 : undefined });
-        const parts = await collect(t.model.stream(ask(`status ${status}`)));
+        const parts = await collect(t.model, ask(`status ${status}`));
         expect(parts).toHaveLength(1);
         const [part] = parts;
         if (part.type !== 'error') throw new Error('expected an error');
@@ -133,7 +141,7 @@ export function runChatModelContract(name: string, setup: () => Promise<Contract
 
     scriptedIt('ends a stream that breaks midway with a retryable error after the text it had', async (s) => {
       s.stage('break', { kind: 'broken', chunksBefore: ['one ', 'two '] });
-      const parts = await collect(t.model.stream(ask('break')));
+      const parts = await collect(t.model, ask('break'));
       const last = expectWellFormed(parts);
       expect(textOf(parts)).toBe('one two ');
       if (last.type !== 'error') throw new Error('expected an error');
@@ -144,7 +152,7 @@ export function runChatModelContract(name: string, setup: () => Promise<Contract
       s.stage('hang', { kind: 'hang', chunksBefore: ['a'] });
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new Error('The model did not answer in time.')), 300);
-      const parts = await collect(t.model.stream(ask('hang', controller.signal)));
+      const parts = await collect(t.model, ask('hang', controller.signal));
       clearTimeout(timer);
       const last = expectWellFormed(parts);
       expect(textOf(parts)).toBe('a');
@@ -155,7 +163,7 @@ export function runChatModelContract(name: string, setup: () => Promise<Contract
 
     scriptedIt('maps a policy refusal to the content-filter finish reason', async (s) => {
       s.stage('refuse', { kind: 'refusal' });
-      const last = expectWellFormed(await collect(t.model.stream(ask('refuse'))));
+      const last = expectWellFormed(await collect(t.model, ask('refuse')));
       expect(last).toMatchObject({ type: 'finish', finishReason: 'content-filter' });
     });
   });

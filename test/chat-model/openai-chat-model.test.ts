@@ -60,10 +60,10 @@ describe('the OpenAI-compatible adapter, on the wire', () => {
 
   it('sends model, messages, stream, temperature, max_tokens and the key', async () => {
     upstream.scripts.set('shape', { chunks: ['ok'] });
-    await collect(model().stream({
+    await collect(model(), {
       model: 'bot-model', temperature: 0.3, maxTokens: 99, signal: new AbortController().signal,
       messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'shape' }],
-    }));
+    });
     const req = upstream.requests.at(-1)!;
     expect(req.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(req.body).toMatchObject({
@@ -74,41 +74,41 @@ describe('the OpenAI-compatible adapter, on the wire', () => {
 
   it('uses its default model when the request names none, accepts a trailing slash, sends no key when it has none', async () => {
     const bare = openAiCompatibleModel({ baseUrl: `${upstream.baseUrl}/`, defaultModel: 'default-model' });
-    await collect(bare.stream(ask('hi')));
+    await collect(bare, ask('hi'));
     expect(upstream.requests.at(-1)!.body.model).toBe('default-model');
     expect(upstream.requests.at(-1)!.headers.authorization).toBeUndefined();
   });
 
   it('reads an error body that is not JSON', async () => {
     upstream.scripts.set('html', { status: 502, body: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' } });
-    const [part] = await collect(model().stream(ask('html')));
+    const [part] = await collect(model(), ask('html'));
     expect(part.type === 'error' && part.error.message).toContain('502');
   });
 
   it('ends a stream holding garbage with an error part', async () => {
     upstream.scripts.set('garbage', { chunks: ['a'], garbage: 'not json at all' });
-    const parts = await collect(model().stream(ask('garbage')));
+    const parts = await collect(model(), ask('garbage'));
     expect(textOf(parts)).toBe('a');
     expect(expectWellFormed(parts).type).toBe('error');
   });
 
   it('takes a stream without [DONE] as finished when it had a finish reason, and as broken when not', async () => {
     upstream.scripts.set('cut', { chunks: ['a'], noDone: true, finishReason: '' });
-    expect(expectWellFormed(await collect(model().stream(ask('cut')))).type).toBe('error');
+    expect(expectWellFormed(await collect(model(), ask('cut'))).type).toBe('error');
     upstream.scripts.set('no done', { chunks: ['a'], noDone: true });
-    expect(expectWellFormed(await collect(model().stream(ask('no done'))))).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    expect(expectWellFormed(await collect(model(), ask('no done')))).toMatchObject({ type: 'finish', finishReason: 'stop' });
   });
 
   it('maps finish reasons', async () => {
     for (const [theirs, ours] of [['stop', 'stop'], ['length', 'length'], ['content_filter', 'content-filter'], ['tool_calls', 'other']]) {
       upstream.scripts.set(`finish ${theirs}`, { chunks: ['x'], finishReason: theirs });
-      expect(expectWellFormed(await collect(model().stream(ask(`finish ${theirs}`))))).toMatchObject({ type: 'finish', finishReason: ours });
+      expect(expectWellFormed(await collect(model(), ask(`finish ${theirs}`)))).toMatchObject({ type: 'finish', finishReason: ours });
     }
   });
 
   it('reports an unreachable server as a retryable error part', async () => {
     const down = openAiCompatibleModel({ baseUrl: `http://127.0.0.1:${await unreachablePort()}/v1` });
-    const parts = await collect(down.stream(ask('hi')));
+    const parts = await collect(down, ask('hi'));
     expect(parts).toHaveLength(1);
     const [part] = parts;
     if (part.type !== 'error') throw new Error('expected an error');

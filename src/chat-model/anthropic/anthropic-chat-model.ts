@@ -1,7 +1,5 @@
-import { SseParser } from '../../shared/sse-parser.js';
-import { ChatModelError, type ChatModel, type ChatRequest, type ChatStreamPart } from '../chat-model.js';
-import { connectionError } from '../http-errors.js';
-import { requestText } from '../http-post.js';
+import { ChatModelError, type ChatEnd, type ChatModel, type ChatRequest } from '../chat-model.js';
+import { closedBeforeTheEnd, streamEvents, type EventDecoder } from '../http-post.js';
 import { toAnthropicMessages } from './convert-messages.js';
 import { mapAnthropicStopReason } from './map-stop-reason.js';
 
@@ -35,7 +33,7 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
 
   return {
-    stream(request: ChatRequest): AsyncIterable<ChatStreamPart> {
+    stream(request: ChatRequest, onText: (text: string) => void): Promise<ChatEnd> {
       const { system, messages } = toAnthropicMessages(request.messages);
       const body = JSON.stringify({
         model: request.model ?? options.defaultModel,
@@ -45,64 +43,55 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
         stream: true,
         ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
       });
-      // The provider's own wire format, read straight off the connection (nothing in between).
-      return readStream(requestText(url, headers, body, request.signal), request.signal);
+      return streamEvents(url, headers, body, request.signal, messagesDecoder(), onText);
     },
   };
 }
 
-async function* readStream(body: AsyncIterable<string>, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
-  const parser = new SseParser();
+/** Reads the Messages API's typed events, up to `message_stop`. */
+function messagesDecoder(): EventDecoder {
   let inputTokens = 0;
   let outputTokens = 0;
   let stopReason: string | undefined;
-  try {
-    for await (const text of body) {
-      for (const event of parser.push(text)) {
-        let json: EventJson;
-        try {
-          json = JSON.parse(event.data) as EventJson;
-        } catch {
-          yield { type: 'error', error: new ChatModelError('The model sent a malformed stream.') };
-          return;
-        }
-        switch (json.type) {
-          case 'message_start':
-            inputTokens = json.message?.usage?.input_tokens ?? 0;
-            outputTokens = json.message?.usage?.output_tokens ?? 0;
-            break;
-          case 'content_block_delta':
-            if (json.delta?.type === 'text_delta' && json.delta.text) yield { type: 'text-delta', text: json.delta.text };
-            break;
-          case 'message_delta':
-            stopReason = json.delta?.stop_reason ?? stopReason;
-            if (json.usage?.output_tokens !== undefined) outputTokens = json.usage.output_tokens;
-            if (json.usage?.input_tokens !== undefined) inputTokens = json.usage.input_tokens;
-            break;
-          case 'message_stop':
-            yield {
-              type: 'finish',
-              finishReason: mapAnthropicStopReason(stopReason),
-              usage: { promptTokens: inputTokens, completionTokens: outputTokens },
-            };
-            return;
-          case 'error': {
-            const kind = json.error?.type;
-            yield {
-              type: 'error',
-              error: new ChatModelError(`The model reported an error: ${json.error?.message ?? kind ?? 'unknown'}`, {
-                isRetryable: kind === 'overloaded_error' || kind === 'api_error' || kind === 'rate_limit_error',
-              }),
-            };
-            return;
-          }
-          default: // ping, content_block_start/stop, and event types added later
-        }
+  return {
+    event(data) {
+      let json: EventJson;
+      try {
+        json = JSON.parse(data) as EventJson;
+      } catch {
+        return { type: 'error', error: new ChatModelError('The model sent a malformed stream.') };
       }
-    }
-  } catch (err) {
-    yield { type: 'error', error: connectionError(err, signal) };
-    return;
-  }
-  yield { type: 'error', error: new ChatModelError('The model closed the stream before finishing the reply.', { isRetryable: true }) };
+      switch (json.type) {
+        case 'message_start':
+          inputTokens = json.message?.usage?.input_tokens ?? 0;
+          outputTokens = json.message?.usage?.output_tokens ?? 0;
+          return undefined;
+        case 'content_block_delta':
+          return json.delta?.type === 'text_delta' ? json.delta.text || undefined : undefined;
+        case 'message_delta':
+          stopReason = json.delta?.stop_reason ?? stopReason;
+          if (json.usage?.output_tokens !== undefined) outputTokens = json.usage.output_tokens;
+          if (json.usage?.input_tokens !== undefined) inputTokens = json.usage.input_tokens;
+          return undefined;
+        case 'message_stop':
+          return {
+            type: 'finish',
+            finishReason: mapAnthropicStopReason(stopReason),
+            usage: { promptTokens: inputTokens, completionTokens: outputTokens },
+          };
+        case 'error': {
+          const kind = json.error?.type;
+          return {
+            type: 'error',
+            error: new ChatModelError(`The model reported an error: ${json.error?.message ?? kind ?? 'unknown'}`, {
+              isRetryable: kind === 'overloaded_error' || kind === 'api_error' || kind === 'rate_limit_error',
+            }),
+          };
+        }
+        default: // ping, content_block_start/stop, and event types added later
+          return undefined;
+      }
+    },
+    closed: closedBeforeTheEnd,
+  };
 }

@@ -1,9 +1,7 @@
 import type { TokenUsage } from '../../domain/entities.js';
-import { SseParser } from '../../shared/sse-parser.js';
-import { ChatModelError, type ChatModel, type ChatRequest, type ChatStreamPart } from '../chat-model.js';
+import { ChatModelError, type ChatEnd, type ChatModel, type ChatRequest } from '../chat-model.js';
+import { closedBeforeTheEnd, streamEvents, type EventDecoder } from '../http-post.js';
 import { mapOpenAiFinishReason } from './map-finish-reason.js';
-import { connectionError } from '../http-errors.js';
-import { requestText } from '../http-post.js';
 
 export interface OpenAiCompatibleOptions {
   /** Up to and including the version, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
@@ -25,7 +23,7 @@ export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatMod
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
   return {
-    stream(request: ChatRequest): AsyncIterable<ChatStreamPart> {
+    stream(request: ChatRequest, onText: (text: string) => void): Promise<ChatEnd> {
       const body = JSON.stringify({
         model: request.model ?? options.defaultModel ?? 'default',
         messages: request.messages,
@@ -34,48 +32,36 @@ export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatMod
         ...(request.temperature !== undefined && { temperature: request.temperature }),
         ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
       });
-      // The provider's own wire format, read straight off the connection (nothing in between).
-      return readStream(requestText(url, headers, body, request.signal), request.signal);
+      return streamEvents(url, headers, body, request.signal, completionsDecoder(), onText);
     },
   };
 }
 
-async function* readStream(body: AsyncIterable<string>, signal: AbortSignal): AsyncIterable<ChatStreamPart> {
-  const parser = new SseParser();
+/** Reads `data:` events of chat completion chunks, up to `[DONE]`. */
+function completionsDecoder(): EventDecoder {
   let finishReason: string | undefined;
   let usage: TokenUsage | undefined;
-  try {
-    for await (const text of body) {
-      for (const event of parser.push(text)) {
-        if (event.data === '[DONE]') {
-          yield { type: 'finish', finishReason: mapOpenAiFinishReason(finishReason), usage };
-          return;
-        }
-        let json: ChunkJson;
-        try {
-          json = JSON.parse(event.data) as ChunkJson;
-        } catch {
-          yield { type: 'error', error: new ChatModelError('The model sent a malformed stream.') };
-          return;
-        }
-        if (json.error) {
-          yield { type: 'error', error: new ChatModelError(`The model reported an error: ${json.error.message ?? 'unknown'}`) };
-          return;
-        }
-        const choice = json.choices?.[0];
-        const text = choice?.delta?.content;
-        if (text) yield { type: 'text-delta', text };
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (json.usage) {
-          usage = { promptTokens: json.usage.prompt_tokens ?? 0, completionTokens: json.usage.completion_tokens ?? 0 };
-        }
+  const finish = (): ChatEnd => ({ type: 'finish', finishReason: mapOpenAiFinishReason(finishReason), usage });
+  return {
+    event(data) {
+      if (data === '[DONE]') return finish();
+      let json: ChunkJson;
+      try {
+        json = JSON.parse(data) as ChunkJson;
+      } catch {
+        return { type: 'error', error: new ChatModelError('The model sent a malformed stream.') };
       }
-    }
-  } catch (err) {
-    yield { type: 'error', error: connectionError(err, signal) };
-    return;
-  }
-  // Some servers close without [DONE]; a finish reason still means the reply is whole.
-  if (finishReason) yield { type: 'finish', finishReason: mapOpenAiFinishReason(finishReason), usage };
-  else yield { type: 'error', error: new ChatModelError('The model closed the stream before finishing the reply.', { isRetryable: true }) };
+      if (json.error) {
+        return { type: 'error', error: new ChatModelError(`The model reported an error: ${json.error.message ?? 'unknown'}`) };
+      }
+      const choice = json.choices?.[0];
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (json.usage) {
+        usage = { promptTokens: json.usage.prompt_tokens ?? 0, completionTokens: json.usage.completion_tokens ?? 0 };
+      }
+      return choice?.delta?.content || undefined;
+    },
+    // Some servers close without [DONE]; a finish reason still means the reply is whole.
+    closed: () => (finishReason ? finish() : closedBeforeTheEnd()),
+  };
 }

@@ -6,6 +6,7 @@ import type { RouteDeps } from '../route-deps.js';
 import { END_EVENT_ID } from '../sse-format.js';
 import { publicBase } from '../public-base.js';
 import { pipeFeed } from '../sse-pipe.js';
+import { compactHead } from '../../../shared/compact-head.js';
 
 const STREAM_HEADERS = {
   ...CORS_HEADERS,
@@ -42,6 +43,7 @@ export function streamRoutes(app: FastifyInstance, deps: RouteDeps): void {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { ...STREAM_HEADERS, 'x-request-id': String(request.id) });
+    compactHead(res);
     res.socket?.setNoDelay(true);
     pipeFeed(res, feed, { offset, fresh: lastEventId === undefined, hub: deps.hub, baseUrl: publicBase(deps.config, request) });
   } });

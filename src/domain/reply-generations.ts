@@ -1,10 +1,10 @@
 import type { ModelCatalog, ModelTarget } from '../chat-model/model-catalog.js';
 import { NO_MODEL_MESSAGE } from '../chat-model/unconfigured/unconfigured-chat-model.js';
-import type { ChatMessage } from '../chat-model/chat-model.js';
+import type { ChatMessage, ChatRequest } from '../chat-model/chat-model.js';
 import type { Moderator } from '../moderation/moderator.js';
 import type { Retriever } from '../retriever/retriever.js';
 import type { Store } from '../store/store.js';
-import type { StreamBus } from '../stream-bus/stream-bus.js';
+import type { ReplyPublisher, StreamBus } from '../stream-bus/stream-bus.js';
 import type { Bot, Message, MessageSource, SourceRef, TokenUsage } from './entities.js';
 import { EXTRACTIVE_PASSAGES, extractiveAnswer, wordPieces } from './extractive-answer.js';
 import { groundingMessage, sourcesOf } from './grounding.js';
@@ -48,6 +48,20 @@ export interface ReplyResult {
   stopped: boolean;
   usage: TokenUsage | null;
   flagged: boolean;
+}
+
+/** What a reply will be made of, once retrieval and the prompt are done. */
+type Plan =
+  | { kind: 'model'; targets: ModelTarget[]; request: Omit<ChatRequest, 'signal' | 'model'>; promptTokens: number; sources: SourceRef[] }
+  | { kind: 'text'; pieces: string[]; sources: SourceRef[] }
+  | { kind: 'failed'; error: string };
+
+/** How writing a reply went: `error` when it failed. */
+interface Written {
+  error?: string;
+  usage: TokenUsage | null;
+  flagged: boolean;
+  sources: SourceRef[];
 }
 
 interface Running {
@@ -117,91 +131,107 @@ export class ReplyGenerations {
     // the model travel at the same time, rather than the first waiting for the second's setup.
     await new Promise((resolve) => process.nextTick(resolve));
     try {
-      const { store, bus, log, moderator } = this.deps;
-      const publisher = bus.open(job.reply.id);
-      const { signal } = run.controller;
-      const total = setTimeout(
-        () => run.controller.abort(new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`)),
-        this.settings.totalTimeoutMs,
-      );
-      const userFlagged = moderator?.isFlagged(job.user.content);
-      let error: string | undefined;
-      let usage: TokenUsage | null = null;
-      let flagged = false;
-      let sources: SourceRef[] = [];
-      const append = (text: string) => {
-        // Nothing is added once stopped: the stored reply is exactly what readers were sent.
-        if (signal.aborted) return;
-        run.text += text;
-        publisher.append(text);
-      };
-      try {
-        const targets = this.targetsFor(job.bot);
-        const extractive = targets === NO_MODEL_MESSAGE && this.deps.retriever !== undefined;
-        const passages = typeof targets !== 'string' || extractive
-          ? await this.retrieve(job, extractive ? EXTRACTIVE_PASSAGES : this.settings.groundingPassages)
-          : [];
-        sources = sourcesOf(passages);
-        if (extractive) {
-          // No model: answer with the knowledge base's own words.
-          for (const piece of wordPieces(extractiveAnswer(passages))) append(piece);
-        } else if (typeof targets === 'string') {
-          error = targets;
-        } else {
-          const history = await store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
-          const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
-          const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
-          const prompt = buildPrompt(job.bot, history, job.user, {
-            contextTokens: targets[0].contextTokens, maxReplyTokens,
-          }, grounding);
-          const outcome = await streamWithFallback(
-            targets,
-            { messages: prompt.messages, temperature: job.bot.temperature ?? undefined, maxTokens: maxReplyTokens },
-            run.controller,
-            this.settings,
-            append,
-          );
-          if (outcome.ok) {
-            flagged = outcome.finishReason === 'content-filter';
-            usage = outcome.usage ?? null;
-          } else if (!run.stopped) {
-            error = outcome.error.message;
-          }
-          usage ??= {
-            promptTokens: prompt.tokens, completionTokens: countTokens(run.text), estimated: true,
-          };
-        }
-      } catch (err) {
-        log.error({ err, replyId: job.reply.id }, 'reply generation crashed');
-        error = 'The reply could not be generated because of an internal error.';
-      } finally {
-        clearTimeout(total);
-      }
-
-      const failed = error !== undefined;
-      const content = failed ? error! : run.text;
-      if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content);
-      try {
-        await store.messages.finishReply(job.reply.id, {
-          content,
-          status: failed ? 'failed' : 'done',
-          usage: failed ? null : usage,
-          flagged,
-          refund: failed ? { accountId: job.user.accountId, sentAt: job.user.createdAt } : undefined,
-          sources: failed ? undefined : sources,
-        });
-      } catch (err) {
-        log.error({ err, replyId: job.reply.id }, 'could not store the finished reply');
-      }
-      if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
-      let recorded: MessageSource[] | undefined;
-      if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
-      publisher.end({ error, usage: failed ? undefined : usage ?? undefined, sources: recorded });
-      if (await userFlagged) await store.messages.setFlagged(job.user.id).catch(() => {});
-      return { content, failed, stopped: run.stopped, usage: failed ? null : usage, flagged };
+      const userFlagged = this.deps.moderator?.isFlagged(job.user.content);
+      const publisher = this.deps.bus.open(job.reply.id);
+      const written = await this.write(job, run, publisher);
+      return await this.record(job, run, written, publisher, userFlagged);
     } finally {
       this.running.delete(job.reply.id);
     }
+  }
+
+  /** Writes the reply's text to the bus, from the model or from the knowledge base, within the reply's total time. */
+  private async write(job: ReplyJob, run: Running, publisher: ReplyPublisher): Promise<Written> {
+    const { signal } = run.controller;
+    const append = (text: string) => {
+      // Nothing is added once stopped: the stored reply is exactly what readers were sent.
+      if (signal.aborted) return;
+      run.text += text;
+      publisher.append(text);
+    };
+    const total = setTimeout(
+      () => run.controller.abort(new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`)),
+      this.settings.totalTimeoutMs,
+    );
+    try {
+      const plan = await this.plan(job);
+      if (plan.kind === 'failed') return { error: plan.error, usage: null, flagged: false, sources: [] };
+      if (plan.kind === 'text') {
+        for (const piece of plan.pieces) append(piece);
+        return { usage: null, flagged: false, sources: plan.sources };
+      }
+      const outcome = await streamWithFallback(plan.targets, plan.request, run.controller, this.settings, append);
+      return {
+        // A stopped reply is not a failed one: it keeps what was generated.
+        error: outcome.ok || run.stopped ? undefined : outcome.error.message,
+        usage: (outcome.ok ? outcome.usage : undefined) ?? {
+          promptTokens: plan.promptTokens, completionTokens: countTokens(run.text), estimated: true,
+        },
+        flagged: outcome.ok && outcome.finishReason === 'content-filter',
+        sources: plan.sources,
+      };
+    } catch (err) {
+      this.deps.log.error({ err, replyId: job.reply.id }, 'reply generation crashed');
+      return { error: 'The reply could not be generated because of an internal error.', usage: null, flagged: false, sources: [] };
+    } finally {
+      clearTimeout(total);
+    }
+  }
+
+  /** What the reply will be made of: the model's prompt, the knowledge base's own words, or why neither. */
+  private async plan(job: ReplyJob): Promise<Plan> {
+    const targets = this.targetsFor(job.bot);
+    if (typeof targets === 'string') {
+      if (targets !== NO_MODEL_MESSAGE || !this.deps.retriever) return { kind: 'failed', error: targets };
+      // No model: answer with the knowledge base's own words.
+      const passages = await this.retrieve(job, EXTRACTIVE_PASSAGES);
+      return { kind: 'text', pieces: wordPieces(extractiveAnswer(passages)), sources: sourcesOf(passages) };
+    }
+    const passages = await this.retrieve(job, this.settings.groundingPassages);
+    const history = await this.deps.store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
+    const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
+    const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
+    const prompt = buildPrompt(job.bot, history, job.user, {
+      contextTokens: targets[0].contextTokens, maxReplyTokens,
+    }, grounding);
+    return {
+      kind: 'model',
+      targets,
+      request: { messages: prompt.messages, temperature: job.bot.temperature ?? undefined, maxTokens: maxReplyTokens },
+      promptTokens: prompt.tokens,
+      sources: sourcesOf(passages),
+    };
+  }
+
+  /** Stores the reply's outcome, then ends its stream: a reader that sees the end finds the reply stored. */
+  private async record(
+    job: ReplyJob, run: Running, written: Written, publisher: ReplyPublisher, userFlagged: Promise<boolean> | undefined,
+  ): Promise<ReplyResult> {
+    const { store, log, moderator } = this.deps;
+    const { error, sources } = written;
+    const failed = error !== undefined;
+    const content = failed ? error : run.text;
+    const usage = failed ? null : written.usage;
+    let { flagged } = written;
+    if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content);
+    try {
+      await store.messages.finishReply(job.reply.id, {
+        content,
+        status: failed ? 'failed' : 'done',
+        usage,
+        flagged,
+        refund: failed ? { accountId: job.user.accountId, sentAt: job.user.createdAt } : undefined,
+        sources: failed ? undefined : sources,
+      });
+    } catch (err) {
+      log.error({ err, replyId: job.reply.id }, 'could not store the finished reply');
+    }
+    if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
+    let recorded: MessageSource[] | undefined;
+    if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
+    publisher.end({ error, usage: usage ?? undefined, sources: recorded });
+    if (await userFlagged) await store.messages.setFlagged(job.user.id).catch(() => {});
+    return { content, failed, stopped: run.stopped, usage, flagged };
   }
 
   private async retrieve(job: ReplyJob, limit: number) {

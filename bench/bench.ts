@@ -77,8 +77,8 @@ export async function runBench(opts: BenchOptions, { parleyCommand }: { parleyCo
       print(`(the nginx floor was skipped: ${opts.nginx ? 'nginx is not installed' : '--no-nginx'})`);
     }
     const llm = `http://127.0.0.1:${upstream.port}/v1`;
-    const fresh = async (): Promise<ParleyProcess> => {
-      const p = await startParley(llm, parleyCommand);
+    const fresh = async (nodeArgs?: string[]): Promise<ParleyProcess> => {
+      const p = await startParley(llm, parleyCommand, nodeArgs);
       stops.push(() => p.stop());
       return p;
     };

@@ -10,8 +10,8 @@ export interface BenchEnv {
   /** Absent when nginx is not installed (or --no-nginx). */
   nginx: { port: number; child: Child } | undefined;
   parley: ParleyProcess;
-  /** Starts another Parley on a fresh store (the history scenario seeds its own). */
-  freshParley(): Promise<ParleyProcess>;
+  /** Starts another Parley on a fresh store (the history scenario seeds its own), its node given `nodeArgs`. */
+  freshParley(nodeArgs?: string[]): Promise<ParleyProcess>;
   /** The open-files hard limit every process here runs with. */
   fileLimit: number;
   log(message: string): void;

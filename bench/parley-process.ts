@@ -23,6 +23,7 @@ export async function startParley(
   llmBaseUrl: string,
   // PARLEY_ENTRY runs another build (to compare before and after a change).
   command = [process.env.PARLEY_ENTRY ?? path.join(ROOT, 'dist/main.js')],
+  nodeArgs: string[] = [],
 ): Promise<ParleyProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
   const port = await freePort();
@@ -35,7 +36,7 @@ export async function startParley(
   };
   const boot = async () => {
     // PARLEY_NODE_ARGS passes flags to Parley's node, e.g. --cpu-prof for profiling.
-    const child = startChild(process.execPath, [...(process.env.PARLEY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...command, 'serve'], env);
+    const child = startChild(process.execPath, [...nodeArgs, ...(process.env.PARLEY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...command, 'serve'], env);
     const deadline = Date.now() + 90_000; // generous: a loaded machine, or tsx compiling src on the fly
     for (;;) {
       const ok = await getJson(port, '/healthz').then((r) => r.status === 200, () => false);

@@ -53,10 +53,24 @@ export async function waitForOutput(child: Child, test: RegExp, timeoutMs = 20_0
 }
 
 /** Starts a helper (upstream or relay) in its own process; resolves with its port. */
-export async function startHelper(role: 'upstream' | 'relay', arg: string): Promise<{ child: Child; port: number }> {
-  const child = startChild(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'child-main.ts'), role, arg]);
+export async function startHelper(role: 'upstream' | 'relay', arg: string, nodeArgs: string[] = []): Promise<{ child: Child; port: number }> {
+  const child = startChild(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(BENCH_DIR, 'child-main.ts'), role, arg]);
   const m = await waitForOutput(child, /ready (\d+)/);
   return { child, port: Number(m[1]) };
+}
+
+/** Node flags that let `collectedRss` make a process collect its garbage (see collect-on-signal.mjs). */
+export const COLLECT_ON_SIGNAL = ['--expose-gc', '--import', path.join(BENCH_DIR, 'collect-on-signal.mjs')];
+
+const collections = new Map<number, number>();
+
+/** Resident memory of a process started with COLLECT_ON_SIGNAL, in bytes, after a full garbage collection. */
+export async function collectedRss(child: Child): Promise<number> {
+  const done = (collections.get(child.pid) ?? 0) + 1;
+  collections.set(child.pid, done);
+  process.kill(child.pid, 'SIGUSR2');
+  await waitForOutput(child, new RegExp(`collected ${done}\n`));
+  return rssOf(child.pid);
 }
 
 /** Resident memory of a process, in bytes (Linux). */

@@ -25,6 +25,12 @@ export interface ChatRequest {
   messages: ChatMessage[];
   temperature?: number;
   maxTokens?: number;
+  /**
+   * The longest to wait for the first piece of text. Past it the request is closed and the stream
+   * ends with a (not retryable) "sent nothing" error: a model that hangs is not asked again, the
+   * fallback is. Unlike an abort, this ends only this request, not the reply.
+   */
+  firstTextTimeoutMs?: number;
   signal: AbortSignal;
 }
 

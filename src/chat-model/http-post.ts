@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { compactHead } from '../shared/compact-head.js';
 import { SseParser } from '../shared/sse-parser.js';
-import { ChatModelError, type ChatEnd } from './chat-model.js';
+import { ChatModelError, type ChatEnd, type ChatRequest } from './chat-model.js';
 import { connectionError, errorFromResponse } from './http-errors.js';
 
 /**
@@ -38,13 +38,15 @@ const LINGER_MS = 1000;
  * - the service unreachable, or the connection broken midway: a retryable "could not be reached";
  * - `signal` aborted: an aborted error with the signal's reason as its message, and the request
  *   is closed at once;
+ * - no text within `firstTextTimeoutMs`: a "sent nothing" error, and the request is closed;
  * - an end event: that end, and the connection goes back to the pool once the answer's last bytes
  *   (normally a moment behind) have been read.
  */
 export function streamEvents(
-  url: URL, headers: Record<string, string>, body: string, signal: AbortSignal,
+  url: URL, headers: Record<string, string>, body: string, request: Pick<ChatRequest, 'signal' | 'firstTextTimeoutMs'>,
   decoder: EventDecoder, onText: (text: string) => void,
 ): Promise<ChatEnd> {
+  const { signal } = request;
   if (signal.aborted) return Promise.resolve({ type: 'error', error: connectionError(signal.reason, signal) });
   const secure = url.protocol === 'https:';
   const req = (secure ? httpsRequest : httpRequest)(url, {
@@ -52,21 +54,33 @@ export function streamEvents(
     agent: agents[secure ? 'https:' : 'http:'],
     headers: { ...headers, 'content-length': Buffer.byteLength(body) },
   });
-  const ended = readEvents(req, signal, decoder, onText);
+  const ended = readEvents(req, request, decoder, onText);
   // The body is not kept for the reply's length: no listener refers to it.
   req.end(body);
   compactHead(req);
   return ended;
 }
 
-function readEvents(req: ClientRequest, signal: AbortSignal, decoder: EventDecoder, onText: (text: string) => void): Promise<ChatEnd> {
+function readEvents(
+  req: ClientRequest, { signal, firstTextTimeoutMs }: Pick<ChatRequest, 'signal' | 'firstTextTimeoutMs'>,
+  decoder: EventDecoder, onText: (text: string) => void,
+): Promise<ChatEnd> {
   return new Promise((resolve) => {
     let settled = false;
+    let waiting: NodeJS.Timeout | undefined;
     const end = (part: ChatEnd) => {
       if (settled) return;
       settled = true;
+      clearTimeout(waiting);
       resolve(part);
     };
+    if (firstTextTimeoutMs !== undefined) {
+      waiting = setTimeout(() => {
+        const error = new ChatModelError(`The model sent nothing within ${firstTextTimeoutMs / 1000} s.`);
+        end({ type: 'error', error });
+        req.destroy(error);
+      }, firstTextTimeoutMs);
+    }
     const fail = (err: unknown) => end({ type: 'error', error: connectionError(err, signal) });
     const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -89,6 +103,10 @@ function readEvents(req: ClientRequest, signal: AbortSignal, decoder: EventDecod
           const part = decoder.event(event.data);
           if (part === undefined) continue;
           if (typeof part === 'string') {
+            if (waiting) {
+              clearTimeout(waiting);
+              waiting = undefined;
+            }
             onText(part);
             continue;
           }

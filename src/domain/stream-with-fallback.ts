@@ -23,9 +23,11 @@ const backoffMs = (attempt: number) => Math.min(250 * 2 ** attempt, 8000) * (0.7
  * with backoff (honouring Retry-After) and then the next target is tried; once text has been
  * sent, a failure ends the reply, since the reader already has part of it.
  *
- * `controller` is the reply's own: a first-token or idle timeout aborts it like a stop does (with
- * its own reason), which ends the reply. One controller a reply, not one an attempt linked to it,
- * because each AbortSignal carries two hash maps: a kilobyte for every reply being streamed.
+ * A model that sends no text within `policy.firstTokenMs` is given up, not retried: the next
+ * target is asked. `controller` is the reply's own: an idle timeout once text has been sent aborts
+ * it like a stop does (with its own reason), which ends the reply. One controller a reply, not one
+ * an attempt linked to it, because each AbortSignal carries two hash maps: a kilobyte for every
+ * reply being streamed.
  */
 export async function streamWithFallback(
   targets: ModelTarget[],
@@ -59,30 +61,30 @@ async function streamOnce(
   policy: AttemptPolicy,
   onText: (text: string) => void,
 ): Promise<StreamOutcome> {
-  const seconds = (ms: number) => `${ms / 1000} s`;
-  let timer = setTimeout(
-    () => controller.abort(new ChatModelError(`The model sent nothing within ${seconds(policy.firstTokenMs)}.`)),
-    policy.firstTokenMs,
-  );
-  let textSent = false;
+  const { signal } = controller;
+  // Until the first text the model's own request times out (and the next model is tried); after
+  // it, silence aborts the reply, which the reader is already receiving.
+  let idle: NodeJS.Timeout | undefined;
   try {
-    const end = await target.chat.stream({ ...request, model: target.upstreamModel, signal: controller.signal }, (text) => {
-      if (controller.signal.aborted) return;
-      if (!textSent) {
-        textSent = true;
-        clearTimeout(timer);
-        timer = setTimeout(
-          () => controller.abort(new ChatModelError(`The model stopped sending for ${seconds(policy.idleMs)}.`)),
-          policy.idleMs,
-        );
-      } else timer.refresh();
-      onText(text);
-    });
+    const end = await target.chat.stream(
+      { ...request, model: target.upstreamModel, signal, firstTextTimeoutMs: policy.firstTokenMs },
+      (text) => {
+        if (signal.aborted) return;
+        if (idle) idle.refresh();
+        else {
+          idle = setTimeout(
+            () => controller.abort(new ChatModelError(`The model stopped sending for ${policy.idleMs / 1000} s.`)),
+            policy.idleMs,
+          );
+        }
+        onText(text);
+      },
+    );
     return end.type === 'finish'
       ? { ok: true, model: target.name, finishReason: end.finishReason, usage: end.usage }
-      : { ok: false, model: target.name, error: end.error, textSent };
+      : { ok: false, model: target.name, error: end.error, textSent: idle !== undefined };
   } finally {
-    clearTimeout(timer);
+    clearTimeout(idle);
   }
 }
 

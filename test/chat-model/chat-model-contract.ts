@@ -161,6 +161,27 @@ export function runChatModelContract(name: string, setup: () => Promise<Contract
       await s.lastClosed();
     });
 
+    scriptedIt('gives up on a model that sends no text within firstTextTimeoutMs, closing its request', async (s) => {
+      s.stage('silent', { kind: 'hang', chunksBefore: [] });
+      const started = Date.now();
+      const parts = await collect(t.model, ask('silent', new AbortController().signal, { firstTextTimeoutMs: 300 }));
+      const last = expectWellFormed(parts);
+      if (last.type !== 'error') throw new Error('expected an error');
+      expect(parts).toHaveLength(1);
+      expect(last.error.message).toBe('The model sent nothing within 0.3 s.');
+      expect(last.error.aborted).toBe(false);
+      expect(last.error.isRetryable).toBe(false);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      await s.lastClosed();
+    });
+
+    scriptedIt('does not time out once text has come, however long the rest takes', async (s) => {
+      s.stage('slow but started', { kind: 'slow', chunks: ['a', 'b', 'c', 'd', 'e'], intervalMs: 100 });
+      const parts = await collect(t.model, ask('slow but started', new AbortController().signal, { firstTextTimeoutMs: 250 }));
+      expect(expectWellFormed(parts).type).toBe('finish');
+      expect(textOf(parts)).toBe('abcde');
+    });
+
     scriptedIt('maps a policy refusal to the content-filter finish reason', async (s) => {
       s.stage('refuse', { kind: 'refusal' });
       const last = expectWellFormed(await collect(t.model, ask('refuse')));

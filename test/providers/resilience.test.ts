@@ -95,7 +95,21 @@ describe('retries, timeouts and fallback before the first token', () => {
     expect(anthropic.requests.filter((r) => r.body.messages.at(-1)?.content === 'breaks midway')).toHaveLength(0);
   });
 
-  it('ends a reply whose first token is too slow, and closes the upstream request', async () => {
+  it('gives up on a model that sends nothing in time and asks the fallback, closing the first request', async () => {
+    openai.scripts.set('primary hangs', { chunks: ['too late'], firstDelayMs: 3000 });
+    anthropic.scripts.set('primary hangs', { chunks: ['from ', 'the fallback'] });
+    const started = Date.now();
+    const r = await send('primary hangs');
+    expect(r.status).toBe(200);
+    expect(r.json.data.content).toBe('from the fallback');
+    // Not retried: a model that said nothing for the whole timeout is not asked again.
+    expect(requestsFor('primary hangs')).toBe(1);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const upstream = openai.requests.find((q) => q.body.messages.at(-1)?.content === 'primary hangs')!;
+    await upstream.closed;
+  });
+
+  it('ends a reply when every model is too slow to start, and closes the upstream requests', async () => {
     openai.scripts.set('slow start', { chunks: ['late'], firstDelayMs: 3000 });
     anthropic.scripts.set('slow start', { chunks: ['late too'], firstDelayMs: 3000 });
     const r = await send('slow start');
@@ -103,6 +117,9 @@ describe('retries, timeouts and fallback before the first token', () => {
     expect(r.json.message).toMatch(/sent nothing within 0.4 s/);
     const upstream = openai.requests.find((q) => q.body.messages.at(-1)?.content === 'slow start')!;
     await upstream.closed; // resolves only once Parley closed the connection
+    // The fallback was asked once the first model timed out, and was given up in turn.
+    const fallback = anthropic.requests.find((q) => q.body.messages.at(-1)?.content === 'slow start')!;
+    await fallback.closed;
   });
 
   it('ends a reply whose model stalls between tokens, and closes the upstream request', async () => {

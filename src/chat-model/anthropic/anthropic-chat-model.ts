@@ -43,7 +43,7 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
         stream: true,
         ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
       });
-      return streamEvents(url, headers, body, request.signal, messagesDecoder(), onText);
+      return streamEvents(url, headers, body, request, messagesDecoder(), onText);
     },
   };
 }

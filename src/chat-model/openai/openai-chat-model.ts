@@ -32,7 +32,7 @@ export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatMod
         ...(request.temperature !== undefined && { temperature: request.temperature }),
         ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
       });
-      return streamEvents(url, headers, body, request.signal, completionsDecoder(), onText);
+      return streamEvents(url, headers, body, request, completionsDecoder(), onText);
     },
   };
 }

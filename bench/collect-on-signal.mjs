@@ -8,5 +8,5 @@ process.on('SIGUSR2', () => {
   globalThis.gc?.();
   globalThis.gc?.();
   // The sweeping that returns freed pages to the system finishes after gc() returns.
-  setTimeout(() => process.stdout.write(`collected ${++count}\n`), 200);
+  setTimeout(() => process.stdout.write(`collected ${++count}\n`), 100);
 });

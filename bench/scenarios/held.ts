@@ -41,7 +41,7 @@ interface Reading {
 
 /** Reads a process's memory once it has been quiet for a moment: as it is, then after collecting its garbage. */
 async function readMemory(child: Child): Promise<Reading> {
-  await sleep(500);
+  await sleep(250);
   const raw = rssOf(child.pid);
   return { raw, kept: await collectedRss(child) };
 }

@@ -23,6 +23,19 @@ export interface EventDecoder {
   closed(): ChatEnd;
 }
 
+/** An event's JSON object, or undefined when its data is not one (the stream is then `malformed`). */
+export function parseEvent<T extends object>(data: string): T | undefined {
+  try {
+    const json: unknown = JSON.parse(data);
+    return typeof json === 'object' && json !== null ? (json as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The end of an answer whose events could not be read. */
+export const malformed = (): ChatEnd => ({ type: 'error', error: new ChatModelError('The model sent a malformed stream.') });
+
 /** The end of an answer that stopped before its end event: worth another try. */
 export const closedBeforeTheEnd = (): ChatEnd => ({
   type: 'error', error: new ChatModelError('The model closed the stream before finishing the reply.', { isRetryable: true }),

@@ -1,5 +1,5 @@
 import { ChatModelError, type ChatEnd, type ChatModel, type ChatRequest } from '../chat-model.js';
-import { closedBeforeTheEnd, streamEvents, type EventDecoder } from '../http-post.js';
+import { closedBeforeTheEnd, malformed, parseEvent, streamEvents, type EventDecoder } from '../http-post.js';
 import { toAnthropicMessages } from './convert-messages.js';
 import { mapAnthropicStopReason } from './map-stop-reason.js';
 
@@ -55,12 +55,8 @@ function messagesDecoder(): EventDecoder {
   let stopReason: string | undefined;
   return {
     event(data) {
-      let json: EventJson;
-      try {
-        json = JSON.parse(data) as EventJson;
-      } catch {
-        return { type: 'error', error: new ChatModelError('The model sent a malformed stream.') };
-      }
+      const json = parseEvent<EventJson>(data);
+      if (!json) return malformed();
       switch (json.type) {
         case 'message_start':
           inputTokens = json.message?.usage?.input_tokens ?? 0;

@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../../domain/entities.js';
 import { ChatModelError, type ChatEnd, type ChatModel, type ChatRequest } from '../chat-model.js';
-import { closedBeforeTheEnd, streamEvents, type EventDecoder } from '../http-post.js';
+import { closedBeforeTheEnd, malformed, parseEvent, streamEvents, type EventDecoder } from '../http-post.js';
 import { mapOpenAiFinishReason } from './map-finish-reason.js';
 
 export interface OpenAiCompatibleOptions {
@@ -45,12 +45,8 @@ function completionsDecoder(): EventDecoder {
   return {
     event(data) {
       if (data === '[DONE]') return finish();
-      let json: ChunkJson;
-      try {
-        json = JSON.parse(data) as ChunkJson;
-      } catch {
-        return { type: 'error', error: new ChatModelError('The model sent a malformed stream.') };
-      }
+      const json = parseEvent<ChunkJson>(data);
+      if (!json) return malformed();
       if (json.error) {
         return { type: 'error', error: new ChatModelError(`The model reported an error: ${json.error.message ?? 'unknown'}`) };
       }

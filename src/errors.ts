@@ -20,6 +20,12 @@ export class ApiError extends Error {
   readonly expose: boolean;
 }
 
+/** What an ApiError answers with: `{message}`, and `errors` for 422s; a 5xx's text only when exposed. */
+export function apiErrorBody(error: ApiError): { message: string; errors?: FieldErrors } {
+  if (!error.expose) return { message: 'Server Error' };
+  return error.errors ? { message: error.message, errors: error.errors } : { message: error.message };
+}
+
 export const unauthenticated = () => new ApiError(401, 'Unauthenticated.', 'unauthenticated');
 
 export const notFound = (what: string) => new ApiError(404, `${what} not found.`, 'not_found');

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ApiError } from '../../errors.js';
+import { ApiError, apiErrorBody } from '../../errors.js';
 
 /** Fastify's own client errors, in words a client can act on. */
 const FASTIFY_MESSAGES: Record<string, string> = {
@@ -18,8 +18,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message);
-      const body = error.errors ? { message: error.message, errors: error.errors } : { message: error.message };
-      return reply.code(error.status).send(error.expose ? body : { message: 'Server Error' });
+      return reply.code(error.status).send(apiErrorBody(error));
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {

@@ -1,17 +1,19 @@
+import { createServer, type Server } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { KeyAuthenticator } from '../../domain/api-keys.js';
 import { bearerAuth } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { CORS_HEADERS, registerCors } from './cors.js';
 import { registerErrorHandling } from './error-handler.js';
+import { newRequestId } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
+import { streamEndpoint } from './stream-endpoint.js';
 import { botRoutes } from './routes/bots.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { documentRoutes } from './routes/documents.js';
 import { folderRoutes } from './routes/folders.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
-import { streamRoutes } from './routes/stream.js';
 import { signedUrlRoutes, uploadTargetRoutes } from './routes/uploads.js';
 
 /** The HTTP face of Parley: the Cody API under /api/v1, the stream URLs, and health checks. */
@@ -23,10 +25,24 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
+    genReqId: newRequestId,
+    // The stream URLs are served ahead of fastify (see stream-endpoint.ts); the rest goes to it.
+    // The server is set up as fastify sets up the ones it makes.
+    serverFactory: (handler, options) => {
+      const serveStream = streamEndpoint(deps);
+      const server = createServer(function (this: Server, req, res) {
+        if (!serveStream.call(this, req, res)) handler(req, res);
+      });
+      const timeouts = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+      server.keepAliveTimeout = timeouts.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = timeouts.requestTimeout ?? 0;
+      server.setTimeout(timeouts.connectionTimeout ?? 0);
+      return server;
+    },
     // Event streams stay open for as long as a reply takes; the generation has its own timeout.
     requestTimeout: 0,
     return503OnClosing: true,
-    // Stream tokens are path segments of about 200 characters.
+    // Upload tokens are path segments of about 200 characters.
     routerOptions: { maxParamLength: 1024 },
     // Errors the router raises before any route runs (bad URL encoding, over-long segments).
     frameworkErrors: (error, _request, reply: FastifyReply) => {
@@ -43,7 +59,6 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
   registerBodyParsers(app);
   registerCors(app);
   healthRoutes(app, deps.store);
-  streamRoutes(app, deps);
   uploadTargetRoutes(app, deps);
 
   app.register(async (api) => {

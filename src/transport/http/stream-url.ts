@@ -5,6 +5,6 @@ import type { RouteDeps } from './route-deps.js';
 
 /** STREAM_PUBLIC_URL, else PUBLIC_URL, else the address the client reached us at, + /stream/<token>. */
 export function streamUrl(deps: Pick<RouteDeps, 'config' | 'tokens'>, request: FastifyRequest, grant: StreamGrant): string {
-  const base = deps.config.streamPublicUrl ?? publicBase(deps.config, request);
+  const base = deps.config.streamPublicUrl ?? publicBase(deps.config, request.raw);
   return `${base}/stream/${deps.tokens.seal(grant)}`;
 }

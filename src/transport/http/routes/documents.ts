@@ -51,7 +51,7 @@ function isHttpUrl(raw: string): boolean {
 export function documentRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { store, config } = deps;
   const json = (request: FastifyRequest) => {
-    const base = publicBase(config, request);
+    const base = publicBase(config, request.raw);
     return (d: Parameters<typeof documentJson>[0]) => documentJson(d, base);
   };
 

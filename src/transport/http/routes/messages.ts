@@ -44,7 +44,7 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const page = readPage(input);
     input.done();
     const result = await store.messages.list(accountOf(request).id, { conversationId }, page);
-    const json = await messagesJson(store, request, result.items, publicBase(deps.config, request));
+    const json = await messagesJson(store, request, result.items, publicBase(deps.config, request.raw));
     return pageJson({ items: json, total: result.total }, page, (m) => m);
   });
 
@@ -52,7 +52,7 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const id = decodeId((request.params as { id: string }).id);
     const message = id === undefined ? undefined : await store.messages.get(accountOf(request).id, id);
     if (!message) throw notFound('Message');
-    const [json] = await messagesJson(store, request, [message], publicBase(deps.config, request));
+    const [json] = await messagesJson(store, request, [message], publicBase(deps.config, request.raw));
     return { data: json };
   });
 

@@ -17,7 +17,7 @@ export function signedUrlRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     input.done();
     const { key, token } = await createUpload(deps, accountOf(request).id, { fileName, contentType: contentType.trim() });
-    return { data: { url: `${publicBase(deps.config, request)}/uploads/${token}`, key } };
+    return { data: { url: `${publicBase(deps.config, request.raw)}/uploads/${token}`, key } };
   });
 }
 

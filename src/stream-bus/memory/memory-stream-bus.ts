@@ -66,11 +66,16 @@ function firstEndingAfter(chunks: FeedChunk[], offset: number): number {
 }
 
 /**
- * The embedded bus: replies live in this process's memory, and stay for `retainMs` after they
- * end so that readers who reconnect right away need not go to the store.
+ * The embedded bus: replies live in this process's memory while they are generated, and for
+ * `retainMs` after they end. Only briefly: a reader who comes later is served from the store,
+ * which holds the finished reply before its end is published (and replays it in fewer, larger
+ * events than the bus). The moment covers a reader who read the store just before the reply
+ * was finished, who then finds it here ended rather than polling the store for it; a minute of it
+ * kept a busy server's every recent reply in memory (about 4 KB each: 1,000 sends a second held
+ * a quarter of a gigabyte).
  */
 export function memoryStreamBus(options: { retainMs?: number } = {}): StreamBus {
-  const retainMs = options.retainMs ?? 60_000;
+  const retainMs = options.retainMs ?? 2_000;
   const replies = new Map<number, LiveReply>();
   const timers = new Set<NodeJS.Timeout>();
   return {

@@ -32,13 +32,16 @@ export async function createApiKey(
   return { key, record };
 }
 
-/** The live key that `presented` is, or undefined; the hash comparison takes constant time. */
-export async function verifyApiKey(store: Store, presented: string): Promise<ApiKey | undefined> {
+/**
+ * The live key that `presented` is, or undefined; the hash comparison takes constant time.
+ * `hash` is `presented`'s SHA-256, when the caller has it already.
+ */
+export async function verifyApiKey(store: Store, presented: string, hash = sha256(presented)): Promise<ApiKey | undefined> {
   const match = KEY_PATTERN.exec(presented);
   if (!match) return undefined;
   const record = await store.apiKeys.findByPrefix(match[1]);
   if (!record || record.revokedAt !== null) return undefined;
-  const same = timingSafeEqual(Buffer.from(sha256(presented), 'hex'), Buffer.from(record.hash, 'hex'));
+  const same = timingSafeEqual(Buffer.from(hash, 'hex'), Buffer.from(record.hash, 'hex'));
   if (!same) return undefined;
   const now = Date.now();
   if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_EVERY_MS) {
@@ -59,12 +62,12 @@ export class KeyAuthenticator {
   constructor(private readonly store: Store, private readonly ttlMs: number) {}
 
   async authenticate(presented: string): Promise<Account | undefined> {
-    if (this.ttlMs <= 0) return this.lookUp(presented);
     const hash = sha256(presented);
+    if (this.ttlMs <= 0) return this.lookUp(presented, hash);
     const now = Date.now();
     const hit = this.trusted.get(hash);
     if (hit && hit.until > now) return hit.account;
-    const account = await this.lookUp(presented);
+    const account = await this.lookUp(presented, hash);
     if (!account) this.trusted.delete(hash);
     else {
       if (this.trusted.size >= TRUSTED_LIMIT) this.trusted.clear();
@@ -73,8 +76,8 @@ export class KeyAuthenticator {
     return account;
   }
 
-  private async lookUp(presented: string): Promise<Account | undefined> {
-    const key = await verifyApiKey(this.store, presented);
+  private async lookUp(presented: string, hash: string): Promise<Account | undefined> {
+    const key = await verifyApiKey(this.store, presented, hash);
     return key && this.store.accounts.get(key.accountId);
   }
 }

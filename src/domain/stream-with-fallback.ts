@@ -68,8 +68,9 @@ async function streamOnce(
   try {
     const end = await target.chat.stream(
       { ...request, model: target.upstreamModel, signal, firstTextTimeoutMs: policy.firstTokenMs },
+      // No abort check here: the port sends no text once the request is aborted, and the
+      // generation's own append refuses any after a stop.
       (text) => {
-        if (signal.aborted) return;
         if (idle) idle.refresh();
         else {
           idle = setTimeout(

@@ -1,7 +1,7 @@
 import type { Agent, IncomingMessage } from 'node:http';
 import type { BenchEnv } from '../env.js';
 import { sleep } from '../env.js';
-import { call, keepAliveAgent, readBody, readStream, type StreamRead } from '../http-client.js';
+import { call, keepAliveAgent, pool, readBody, readStream, type StreamRead } from '../http-client.js';
 import { COLLECT_ON_SIGNAL, collectedRss, rssOf, startHelper, type Child } from '../processes.js';
 import { scriptMessage, type UpstreamScript } from '../script.js';
 import { spread } from '../stats.js';
@@ -21,13 +21,9 @@ interface Opened {
 
 async function manyConversations(parley: ParleyProcess, count: number): Promise<string[]> {
   const out: string[] = new Array(count);
-  let next = 0;
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (next < count) {
-      const i = next++;
-      out[i] = await parley.conversation(`held ${i}`);
-    }
-  }));
+  await pool(count, 32, async (i) => {
+    out[i] = await parley.conversation(`held ${i}`);
+  });
   return out;
 }
 
@@ -54,20 +50,16 @@ async function hold(env: BenchEnv, child: Child, streams: number, open: (i: numb
   const agent = keepAliveAgent();
   const opened: Opened[] = [];
   const deadline = Date.now() + 180_000;
-  let next = 0;
-  const openUpTo = (count: number) => Promise.all(Array.from({ length: 64 }, async () => {
-    while (next < count && Date.now() < deadline) {
-      const res = await open(next++, agent);
-      const read = readStream(res);
-      read.catch(() => undefined);
-      opened.push({ read });
-    }
-  }));
+  const openRange = (from: number, to: number) => pool(to - from, 64, async (i) => {
+    const read = readStream(await open(from + i, agent));
+    read.catch(() => undefined);
+    opened.push({ read });
+  }, deadline);
   const half = Math.floor(streams / 2);
   const before = await readMemory(child);
-  await openUpTo(half);
+  await openRange(0, half);
   const atHalf = await readMemory(child);
-  await openUpTo(streams);
+  await openRange(half, streams);
   const after = await readMemory(child);
   await release(env.upstream.port);
   const reads = await Promise.allSettled(opened.map((o) => o.read));

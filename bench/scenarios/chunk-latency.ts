@@ -83,17 +83,20 @@ export async function chunkLatency(env: BenchEnv): Promise<Row[]> {
       const p = subjectRuns[phase];
       const how = phase === 'steady' ? (streams === 1 ? '' : ', all open') : ', while streams open';
       for (const f of floors) {
-        const floor = runs.get(f.name)![phase];
+        const floorRuns = runs.get(f.name)!;
+        const floor = floorRuns[phase];
+        const note = subjectRuns.all.incomplete || floorRuns.all.incomplete
+          ? `incomplete streams: Parley ${subjectRuns.all.incomplete}, ${f.name} ${floorRuns.all.incomplete}`
+          : undefined;
         for (const q of ['p50', 'p99'] as const) {
           const added = spread(p[q].map((v, i) => v - floor[q][i]));
           const limit = phase === 'steady' && f === floors[0] && q === 'p99' ? (streams === 100 ? 1 : streams === 1000 ? 5 : undefined) : undefined;
-          const incomplete = subjectRuns.all.incomplete + runs.get(f.name)!.all.incomplete;
           rows.push({
             group: 'chunk', name: `per-chunk latency, ${streams} streams${how}, ${q}, vs ${f.name}`, unit: 'ms',
             parley: spread(p[q]), floor: spread(floor[q]), floorName: f.name, added, addedUnit: 'ms',
             target: limit === undefined ? undefined : `added ≤ ${limit} ms`,
             met: limit === undefined ? undefined : added.median <= limit,
-            note: incomplete ? `incomplete streams: Parley ${subjectRuns.all.incomplete}, ${f.name} ${runs.get(f.name)!.all.incomplete}` : undefined,
+            note,
           });
         }
       }

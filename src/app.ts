@@ -42,7 +42,7 @@ export async function createApp(
   config: Config, overrides: { models?: ModelCatalog; store?: Store; retriever?: Retriever } = {},
 ): Promise<App> {
   const models = overrides.models ?? loadModelCatalog(config);
-  const store = overrides.store ?? openStore(config.databaseUrl, { server: true });
+  const store = overrides.store ?? await openStore(config.databaseUrl, { server: true });
   const bus = memoryStreamBus();
   const { moderation } = config;
   const moderator = moderation.baseUrl

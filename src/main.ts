@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
   const command = adminCommands[`${group} ${verb}`] ?? (verb === undefined ? adminCommands[group] : undefined);
   if (!command) throw new CliError(`unknown command "${positionals.join(' ')}" (parley --help lists them)`);
   // Opening the store applies any pending migration before the command touches it.
-  const store = openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl);
   try {
     await command(store, rest, values, { models: loadModelCatalog(config) });
   } finally {

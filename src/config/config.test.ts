@@ -38,6 +38,9 @@ describe('loadConfig', () => {
     });
     expect(c.databaseUrl).toBe(`sqlite:${path.join(cwd, 'state', 'parley.db')}`);
     expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/parley/parley.db' }, cwd).databaseUrl).toBe('sqlite:/var/lib/parley/parley.db');
+    for (const url of ['postgres://parley:pw@db.internal:5432/parley', 'postgresql://db/parley?sslmode=require', 'postgres:///parley?host=/run/postgresql']) {
+      expect(loadConfig({ DATABASE_URL: url }, cwd).databaseUrl).toBe(url);
+    }
   });
 
   it.each([
@@ -53,11 +56,22 @@ describe('loadConfig', () => {
     ['SHUTDOWN_GRACE', '-5s'],
     ['PARLEY_SECRET', 'too short'],
     ['DATABASE_URL', 'mysql://db/parley'], ['DATABASE_URL', 'sqlite:'],
+    ['DATABASE_URL', 'postgres://'], ['DATABASE_URL', 'postgres://db.internal'], ['DATABASE_URL', 'postgresql://db:port/x'],
   ])('refuses %s=%j with a message naming it', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.variable).toBe(name);
     expect(err.message.startsWith(`${name} `)).toBe(true);
     expect(err.message).toContain(JSON.stringify(value));
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it('explains a bad postgres URL without showing its password', () => {
+    const err = configError({ DATABASE_URL: 'postgres://parley:s3cret@db.internal' });
+    expect(err.message).toContain('names no database');
+    expect(err.message).toContain('postgres://parley:***@db.internal');
+    expect(err.message).not.toContain('s3cret');
+    expect(configError({ DATABASE_URL: 'postgres://u:p@ss@db:port/x' }).message).not.toContain('p@ss');
   });
 });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { bool, duration, httpUrl, int, oneOf, str, type Parser } from './env-parsers.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
+import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 
 /** Parley's whole configuration, read once from the environment (and `.env`) at start. */
 export interface Config {
@@ -49,6 +50,17 @@ export class ConfigError extends Error {
 
 export type Env = Record<string, string | undefined>;
 
+/** DATABASE_URL, whose password never appears in the error that refuses it. */
+function readDatabaseUrl(env: Env, fallback: string): string {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    return parseDatabaseUrl(raw);
+  } catch (err) {
+    throw new ConfigError('DATABASE_URL', (err as Error).message, withoutPassword(raw));
+  }
+}
+
 export function read<T>(env: Env, name: string, parse: Parser<T>, fallback: T): T;
 export function read<T>(env: Env, name: string, parse: Parser<T>): T | undefined;
 export function read<T>(env: Env, name: string, parse: Parser<T>, fallback?: T): T | undefined {
@@ -66,12 +78,6 @@ const secretParser: Parser<string> = (raw) => {
   return raw;
 };
 
-const databaseUrlParser: Parser<string> = (raw) => {
-  if (!/^sqlite:.+/.test(raw)) {
-    throw new Error('expects sqlite:<path> (for example sqlite:./data/parley.db or sqlite:/var/lib/parley/parley.db)');
-  }
-  return raw;
-};
 
 /** Reads `.env` (when present; real environment variables win) and validates every variable. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -83,7 +89,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     port: read(env, 'PORT', int(0, 65535), 8080),
     host: read(env, 'HOST', str, '127.0.0.1'),
     dataDir,
-    databaseUrl: read(env, 'DATABASE_URL', databaseUrlParser, `sqlite:${path.join(dataDir, 'parley.db')}`),
+    databaseUrl: readDatabaseUrl(env, `sqlite:${path.join(dataDir, 'parley.db')}`),
     secret: read(env, 'PARLEY_SECRET', secretParser),
     logLevel: read(env, 'LOG_LEVEL', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info'),
     publicUrl: read(env, 'PUBLIC_URL', httpUrl),

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { knowledgeContract } from './knowledge-contract.js';
 
 const DAY = 86_400_000;
 
 /**
- * The behaviour every Store adapter must have. `makeStore` gives a fresh, migrated, empty store
+ * The behaviour every Store adapter must have, all eleven repositories (the knowledge base's in
+ * knowledge-contract.ts). `makeStore` gives a fresh, migrated, empty store
  * for each test; the suite closes it afterwards.
  */
 export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
@@ -352,5 +354,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(page).toEqual({ items: [expect.objectContaining({ id: s1.reply.id })], total: 2 });
       });
     });
+
+    knowledgeContract(() => store);
   });
 }

@@ -1,7 +1,7 @@
 import type { Bot } from '../../domain/entities.js';
 import type { BotRepo } from '../store.js';
 import type { SqliteDb } from './sqlite-database.js';
-import { containsPattern } from './sql-helpers.js';
+import { containsPattern } from '../contains-pattern.js';
 
 export interface BotRow {
   id: number; account_id: number; name: string; model: string | null; fallback_model: string | null;

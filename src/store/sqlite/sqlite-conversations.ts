@@ -1,7 +1,7 @@
 import type { Conversation } from '../../domain/entities.js';
 import type { ConversationRepo } from '../store.js';
 import type { SqliteDb } from './sqlite-database.js';
-import { containsPattern } from './sql-helpers.js';
+import { containsPattern } from '../contains-pattern.js';
 import { toBot, type BotRow } from './sqlite-bots.js';
 
 interface Row { id: number; account_id: number; bot_id: number; name: string; created_at: number }

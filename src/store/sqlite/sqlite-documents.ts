@@ -1,7 +1,7 @@
 import type { Document, DocumentSource, DocumentStatus } from '../../domain/entities.js';
 import type { DocumentRepo } from '../knowledge-repos.js';
 import type { SqliteDb } from './sqlite-database.js';
-import { containsPattern } from './sql-helpers.js';
+import { containsPattern } from '../contains-pattern.js';
 
 interface Row {
   id: number; account_id: number; folder_id: number; name: string; source: string; source_url: string | null;

@@ -1,7 +1,7 @@
 import type { Folder } from '../../domain/entities.js';
 import type { FolderRepo } from '../knowledge-repos.js';
 import type { SqliteDb } from './sqlite-database.js';
-import { containsPattern } from './sql-helpers.js';
+import { containsPattern } from '../contains-pattern.js';
 
 interface Row { id: number; account_id: number; name: string; created_at: number }
 

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * The PostgreSQL server tests use: PARLEY_TEST_DATABASE_URL (any database on it; tests create their
+ * own beside it), else the local default. Other test runs share the server, so every database made
+ * here has a unique name and is dropped after.
+ */
+export const TEST_POSTGRES_URL = process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+/** In CI (or with PARLEY_REQUIRE_SERVICES=1) a missing service fails the tests that need it; never skips them. */
+export const servicesRequired = () => process.env.PARLEY_REQUIRE_SERVICES === '1' || !!process.env.CI;
+
+/**
+ * Whether PostgreSQL answers. When it does not: throws if services are required, else returns
+ * false after saying why the tests that need it are skipped.
+ */
+export async function postgresAvailable(url = TEST_POSTGRES_URL): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch (err) {
+    const why = `PostgreSQL at ${url} does not answer (${(err as Error).message})`;
+    if (servicesRequired()) throw new Error(`${why}; PARLEY_REQUIRE_SERVICES or CI is set, so tests that need it fail`);
+    console.warn(`${why}: skipping the tests that need it (set PARLEY_TEST_DATABASE_URL to run them)`);
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A new, empty database on the test server with a unique name; `drop` removes it (closing its connections). */
+export async function createTestDatabase(label = 'test', serverUrl = TEST_POSTGRES_URL): Promise<TestDatabase> {
+  const name = `parley_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function admin(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

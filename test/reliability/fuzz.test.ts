@@ -10,7 +10,7 @@ import { CommitWatch, dbFileOf, storeChecksum } from './support/store-snapshot.j
 
 /** The statuses README's error table documents (and the successes); anything else is a failure. */
 const DOCUMENTED = new Set([200, 201, 204, 302, 400, 401, 402, 403, 404, 410, 413, 414, 415, 422, 429]);
-const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? sized(10_000, 30_000));
+const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? sized(10_000, 20_000));
 
 /** Bytes no UTF-8 decoder accepts, a lone surrogate's WTF-8, a NUL, an overlong slash. */
 const BAD_BYTES = [[0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x00], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]];

@@ -8,7 +8,7 @@ import { request, type ApiResponse } from '../support/start-parley.js';
 import { Failures, percentile, record, sized, sleep } from './support/figures.js';
 import { FaultyOpenAi, rng } from './support/faulty-openai.js';
 
-const SECONDS = Number(process.env.RELIABILITY_LOAD_SECONDS ?? sized(20, 180));
+const SECONDS = Number(process.env.RELIABILITY_LOAD_SECONDS ?? sized(20, 120));
 const WORKERS = 12;
 const SEED = Number(process.env.RELIABILITY_SEED ?? Date.now() % 2 ** 31);
 

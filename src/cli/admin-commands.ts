@@ -5,9 +5,9 @@ import type { Store } from '../store/store.js';
 import { accountJson, apiKeyJson, botAdminJson } from '../transport/presenters.js';
 import { decodeId } from '../transport/public-ids.js';
 import { CliError } from './cli-error.js';
-import { checkedModel } from './model-flag.js';
+import { checkedModel } from './checked-model.js';
 import { botWithFolders, folderFlag, knowledgeCommands } from './knowledge-commands.js';
-import { printResult, table } from './output.js';
+import { printResult, table } from './print-result.js';
 
 export type Flags = Record<string, string | boolean | undefined>;
 

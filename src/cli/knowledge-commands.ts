@@ -3,10 +3,10 @@ import { botAdminJson } from '../transport/presenters.js';
 import { folderJson } from '../transport/knowledge-presenters.js';
 import { decodeId, encodeId } from '../transport/public-ids.js';
 import type { CommandContext, Flags } from './admin-commands.js';
-import { checkedModel } from './model-flag.js';
+import { checkedModel } from './checked-model.js';
 import type { BotPatch } from '../store/knowledge-repos.js';
 import { CliError } from './cli-error.js';
-import { printResult, table } from './output.js';
+import { printResult, table } from './print-result.js';
 
 function flag(flags: Flags, name: string): string | undefined {
   const v = flags[name];

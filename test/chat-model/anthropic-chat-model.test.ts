@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anthropicModel, ANTHROPIC_VERSION } from '../../src/chat-model/anthropic/anthropic-chat-model.js';
+import { anthropicModel, ANTHROPIC_VERSION } from '../../src/chat-model/anthropic/anthropic-model.js';
 import { ScriptedAnthropic, type AnthropicScript } from '../support/scripted-anthropic.js';
 import { collect, expectWellFormed, runChatModelContract, textOf, type Scenario } from './chat-model-contract.js';
 import { unreachablePort } from './unreachable-port.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAiCompatibleModel } from '../../src/chat-model/openai/openai-chat-model.js';
+import { openAiCompatibleModel } from '../../src/chat-model/openai/openai-compatible-model.js';
 import { ScriptedOpenAi, type Script } from '../support/scripted-openai.js';
 import { collect, expectWellFormed, runChatModelContract, textOf, type Scenario } from './chat-model-contract.js';
 import { unreachablePort } from './unreachable-port.js';

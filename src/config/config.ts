@@ -1,9 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { bool, duration, httpUrl, int, oneOf, str, type Parser } from './env-parsers.js';
+import { bool, duration, httpUrl, int, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 import { parseDatabaseUrl, withoutPassword } from './database-url.js';
+import { ConfigError } from './config-error.js';
+
+// Where they were first declared, so that importers need not know the split.
+export { ConfigError } from './config-error.js';
+export type { Env } from './env-parsers.js';
 
 /** Parley's whole configuration, read once from the environment (and `.env`) at start. */
 export interface Config {
@@ -11,7 +16,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string;
-  /** Absent means: generate one and keep it in the data folder (see secret.ts). */
+  /** Absent means: generate one and keep it in the data folder (see resolve-secret.ts). */
   secret: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicUrl: string | undefined;
@@ -42,14 +47,6 @@ export interface Config {
   knowledge: KnowledgeConfig;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, expectation: string, raw: string) {
-    super(`${variable} ${expectation} (got ${JSON.stringify(raw)})`);
-  }
-}
-
-export type Env = Record<string, string | undefined>;
-
 /** DATABASE_URL, whose password never appears in the error that refuses it. */
 function readDatabaseUrl(env: Env, fallback: string): string {
   const raw = env.DATABASE_URL;
@@ -58,18 +55,6 @@ function readDatabaseUrl(env: Env, fallback: string): string {
     return parseDatabaseUrl(raw);
   } catch (err) {
     throw new ConfigError('DATABASE_URL', (err as Error).message, withoutPassword(raw));
-  }
-}
-
-export function read<T>(env: Env, name: string, parse: Parser<T>, fallback: T): T;
-export function read<T>(env: Env, name: string, parse: Parser<T>): T | undefined;
-export function read<T>(env: Env, name: string, parse: Parser<T>, fallback?: T): T | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  try {
-    return parse(raw);
-  } catch (err) {
-    throw new ConfigError(name, (err as Error).message, raw);
   }
 }
 

@@ -17,7 +17,7 @@ describe('bench harness (smoke)', () => {
       '--runs', '1', '--ttfc-clients', '1,2', '--ttfc-samples', '2', '--chunk-streams', '2', '--chunk-count', '3',
       '--chunk-interval', '20', '--throughput-seconds', '0.2', '--throughput-clients', '2', '--fast-chunks', '50',
       '--fast-streams', '1', '--held', '5', '--history', '0,50', '--history-sends', '3', '--replay-chunks', '200',
-      '--retrieval-passages', '500',
+      '--retrieval-passages', '500', '--burst-streams', '3', '--burst-chunks', '2',
       '--no-nginx', '--quiet', '--out', path.join(dir, 'results.json'),
     ]);
     // Parley from source through tsx: the smoke test must not depend on a fresh `npm run build`.

@@ -6,6 +6,8 @@ import { findNginx, startNginx } from './nginx.js';
 import type { BenchOptions, Scenario } from './options.js';
 import { startParley, type ParleyProcess } from './parley-process.js';
 import { BENCH_DIR, hardFileLimit, startHelper } from './processes.js';
+import { startPortkey } from './peers/portkey.js';
+import { burst } from './scenarios/burst.js';
 import { chunkLatency } from './scenarios/chunk-latency.js';
 import { costAgainstHistory } from './scenarios/history.js';
 import { heldStreams } from './scenarios/held.js';
@@ -13,11 +15,12 @@ import { replay } from './scenarios/replay.js';
 import { retrieval } from './scenarios/retrieval.js';
 import { throughput } from './scenarios/throughput.js';
 import { timeToFirstChunk } from './scenarios/ttfc.js';
-import { renderTable, type Row } from './table.js';
+import { renderTable, targetSummary, type Row } from './table.js';
 
 const TITLES: Record<Scenario, string> = {
   ttfc: '1. Time to first chunk (Parley vs the upstream directly)',
   chunk: '2. Per-chunk added latency (Parley vs a bare node:http relay, and nginx)',
+  burst: '2b. A burst of new streams: per-chunk latency while the sends that open them land',
   throughput: '3. Throughput',
   held: '4. Held streams',
   history: '5. Cost against history',
@@ -26,7 +29,7 @@ const TITLES: Record<Scenario, string> = {
 };
 
 const RUNNERS: Record<Scenario, (env: BenchEnv) => Promise<Row[]>> = {
-  ttfc: timeToFirstChunk, chunk: chunkLatency, throughput, held: heldStreams, history: costAgainstHistory, replay,
+  ttfc: timeToFirstChunk, chunk: chunkLatency, burst, throughput, held: heldStreams, history: costAgainstHistory, replay,
   retrieval,
 };
 
@@ -35,6 +38,7 @@ export interface BenchReport {
   machine: { cpus: string; cores: number; memoryGiB: number; node: string; loadBefore: number[]; loadAfter: number[]; fileLimit: number };
   options: BenchOptions;
   nginx: string;
+  peers: string;
   tables: { scenario: Scenario; title: string; rows: Row[] }[];
   seconds: number;
   file: string | undefined;
@@ -58,7 +62,7 @@ export async function runBench(opts: BenchOptions, { parleyCommand }: { parleyCo
       cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version, loadBefore, loadAfter: [], fileLimit,
     },
-    options: opts, nginx: '', tables: [], seconds: 0, file: undefined,
+    options: opts, nginx: '', peers: '', tables: [], seconds: 0, file: undefined,
   };
   try {
     const upstream = await startHelper('upstream', '0');
@@ -76,19 +80,30 @@ export async function runBench(opts: BenchOptions, { parleyCommand }: { parleyCo
       report.nginx = opts.nginx ? 'skipped: nginx is not installed' : 'skipped: --no-nginx';
       print(`(the nginx floor was skipped: ${opts.nginx ? 'nginx is not installed' : '--no-nginx'})`);
     }
+    let peer: BenchEnv['peer'];
+    if (opts.peers) {
+      const pk = await startPortkey(log);
+      stops.push(() => pk.child.stop());
+      peer = pk;
+      report.peers = 'Portkey gateway 1.15.2';
+    } else {
+      report.peers = 'not run: add --peers';
+    }
     const llm = `http://127.0.0.1:${upstream.port}/v1`;
     const fresh = async (nodeArgs?: string[]): Promise<ParleyProcess> => {
       const p = await startParley(llm, parleyCommand, nodeArgs);
       stops.push(() => p.stop());
       return p;
     };
-    const env: BenchEnv = { opts, upstream, relay, nginx, parley: await fresh(), freshParley: fresh, fileLimit, log };
+    const env: BenchEnv = { opts, upstream, relay, nginx, peer, parley: await fresh(), freshParley: fresh, fileLimit, log };
     print(`Parley bench — ${report.machine.cores} × ${report.machine.cpus}, Node ${process.version}, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, open-files limit ${fileLimit}`);
     for (const scenario of opts.only) {
       const rows = await RUNNERS[scenario](env);
       report.tables.push({ scenario, title: TITLES[scenario], rows });
       print('\n' + renderTable(TITLES[scenario], rows));
     }
+    const summary = targetSummary(report.tables.flatMap((t) => t.rows));
+    if (summary) print('\n' + summary + (opts.peers ? '' : '\n(the targets against the Portkey gateway need --peers)\n'));
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }

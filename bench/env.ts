@@ -1,5 +1,6 @@
 import type { BenchOptions } from './options.js';
 import type { ParleyProcess } from './parley-process.js';
+import type { Peer } from './peers/portkey.js';
 import type { Child } from './processes.js';
 
 /** The processes one bench run talks to, all on 127.0.0.1. */
@@ -9,6 +10,8 @@ export interface BenchEnv {
   relay: { port: number; child: Child };
   /** Absent when nginx is not installed (or --no-nginx). */
   nginx: { port: number; child: Child } | undefined;
+  /** The peer gateway (Portkey), with --peers. */
+  peer: Peer | undefined;
   parley: ParleyProcess;
   /** Starts another Parley on a fresh store (the history scenario seeds its own), its node given `nodeArgs`. */
   freshParley(nodeArgs?: string[]): Promise<ParleyProcess>;

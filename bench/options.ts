@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['ttfc', 'chunk', 'throughput', 'held', 'history', 'replay', 'retrieval'] as const;
+export const SCENARIOS = ['ttfc', 'chunk', 'burst', 'throughput', 'held', 'history', 'replay', 'retrieval'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Every size the harness uses; `--quick` shrinks them so that the whole run takes under a minute. */
@@ -26,12 +26,18 @@ export interface BenchOptions {
   replayChunks: number;
   /** Passages indexed for the retrieval benchmark (issue 5). */
   retrievalPassages: number;
+  /** Burst scenario: streams started at once, stamped chunks per stream and their interval (ms). */
+  burstStreams: number;
+  burstChunks: number;
+  burstIntervalMs: number;
   nginx: boolean;
+  /** Also measure the peer gateways (Portkey), installed on demand under bench/peers/. */
+  peers: boolean;
   out: string | undefined;
   quiet: boolean;
 }
 
-const FULL: Omit<BenchOptions, 'only' | 'nginx' | 'out' | 'quiet'> = {
+const FULL: Omit<BenchOptions, 'only' | 'nginx' | 'peers' | 'out' | 'quiet'> = {
   runs: 5,
   ttfcClients: [1, 50, 500],
   ttfcSamples: 1000,
@@ -48,6 +54,9 @@ const FULL: Omit<BenchOptions, 'only' | 'nginx' | 'out' | 'quiet'> = {
   historySends: 300,
   replayChunks: 10_000,
   retrievalPassages: 100_000,
+  burstStreams: 100,
+  burstChunks: 40,
+  burstIntervalMs: 5,
 };
 
 /** Smaller everywhere (100 clients, 300 streams, 200 held, 20,000 stored), so that it runs in under a minute. */
@@ -68,6 +77,9 @@ const QUICK: typeof FULL = {
   historySends: 40,
   replayChunks: 10_000,
   retrievalPassages: 3_000,
+  burstStreams: 100,
+  burstChunks: 10,
+  burstIntervalMs: 5,
 };
 
 const list = (v: string | undefined) => v?.split(',').map((s) => Number(s.replace(/_/g, ''))).filter((n) => Number.isFinite(n) && n >= 0);
@@ -82,7 +94,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       'chunk-interval': { type: 'string' }, 'throughput-seconds': { type: 'string' },
       'throughput-clients': { type: 'string' }, 'fast-chunks': { type: 'string' }, 'fast-streams': { type: 'string' },
       held: { type: 'string' }, history: { type: 'string' }, 'history-sends': { type: 'string' },
-      'replay-chunks': { type: 'string' }, 'retrieval-passages': { type: 'string' }, 'no-nginx': { type: 'boolean' }, out: { type: 'string' },
+      'replay-chunks': { type: 'string' }, 'retrieval-passages': { type: 'string' },
+      'burst-streams': { type: 'string' }, 'burst-chunks': { type: 'string' }, 'burst-interval': { type: 'string' },
+      'no-nginx': { type: 'boolean' }, peers: { type: 'boolean' }, out: { type: 'string' },
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -91,7 +105,11 @@ export function parseOptions(argv: string[]): BenchOptions {
   [--ttfc-clients 1,50,500] [--ttfc-samples N] [--chunk-streams 1,100,1000] [--chunk-count N]
   [--chunk-size N] [--chunk-interval MS] [--throughput-seconds S] [--throughput-clients N]
   [--fast-chunks N] [--fast-streams N] [--held N] [--history 0,100000,1000000] [--history-sends N]
-  [--replay-chunks N] [--retrieval-passages N] [--no-nginx] [--out FILE] [--quiet]\n`);
+  [--replay-chunks N] [--retrieval-passages N] [--burst-streams N] [--burst-chunks N]
+  [--burst-interval MS] [--no-nginx] [--peers] [--out FILE] [--quiet]
+
+  --peers  also runs the Portkey gateway (installed on demand into bench/peers/portkey) beside the
+           floors, and judges the targets that compare Parley with it\n`);
     process.exit(0);
   }
   const base = values.quick ? QUICK : FULL;
@@ -116,7 +134,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     historySends: num(values['history-sends'], base.historySends),
     replayChunks: num(values['replay-chunks'], base.replayChunks),
     retrievalPassages: num(values['retrieval-passages'], base.retrievalPassages),
+    burstStreams: num(values['burst-streams'], base.burstStreams),
+    burstChunks: num(values['burst-chunks'], base.burstChunks),
+    burstIntervalMs: num(values['burst-interval'], base.burstIntervalMs),
     nginx: !values['no-nginx'],
+    peers: values.peers ?? false,
     out: values.out,
     quiet: values.quiet ?? false,
   };

@@ -12,13 +12,17 @@ export interface StreamTarget {
   prepare?(client: number): Promise<void>;
 }
 
-/** The upstream itself, a relay in front of it, or nginx: all speak the chat-completions protocol. */
-export function completionsTarget(name: string, port: number): StreamTarget {
+/**
+ * The upstream itself, a relay in front of it, nginx, or a peer gateway: all speak the
+ * chat-completions protocol; `headers` are what the gateway needs to find the upstream.
+ */
+export function completionsTarget(name: string, port: number, headers: Record<string, string> = {}): StreamTarget {
+  const head = { accept: 'text/event-stream', ...headers };
   return {
     name,
     open: async (script, agent) => {
       const body = JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: scriptMessage(script) }] });
-      const res = await call(port, { method: 'POST', path: '/v1/chat/completions', body, agent, headers: { accept: 'text/event-stream' } });
+      const res = await call(port, { method: 'POST', path: '/v1/chat/completions', body, agent, headers: head });
       if (res.statusCode !== 200) throw new Error(`${name}: HTTP ${res.statusCode} ${await readBody(res)}`);
       return res;
     },

@@ -13,8 +13,8 @@ export interface ReplyStreamOptions {
   signal?: AbortSignal;
 }
 
-/** Named events that are not the failure's: everything else carrying `{message}` is one. */
-const KNOWN_EVENTS = new Set(['message', 'sources', 'usage']);
+/** The failed reply's event: `failure`, and `error` as servers before issue 11 named it. */
+const FAILURE_EVENTS = new Set(['failure', 'error']);
 
 /**
  * A reply as it streams: `for await (const chunk of stream)` gives its text piece by piece.
@@ -152,7 +152,7 @@ export class ReplyStream implements AsyncIterable<string> {
     const body = parse(event.data) as { data?: Source[]; message?: string } | undefined;
     if (event.event === 'sources') this.sources = body?.data ?? [];
     else if (event.event === 'usage') this.usage = (body ?? null) as Usage | null;
-    else if (!KNOWN_EVENTS.has(event.event) && typeof body?.message === 'string') this.failure = body.message;
+    else if (FAILURE_EVENTS.has(event.event)) this.failure = body?.message ?? 'The reply failed.';
     return undefined;
   }
 }

@@ -62,7 +62,7 @@ describe.runIf(chromiumInstalled || chromiumRequired)('the playground in Chromiu
   it('starts a conversation, streams a reply, survives a reload mid-reply, and shows the sources', async () => {
     await page.fill('#conversation-name', 'Browser chat');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.$eval('#conversation', (s) => (s as HTMLSelectElement).selectedOptions[0]?.text)).toBe('Browser chat');
+    await expect.poll(() => page.locator('#conversation option:checked').textContent()).toBe('Browser chat');
 
     await page.fill('#content', QUESTION);
     await page.keyboard.press('Enter');
@@ -110,7 +110,8 @@ describe.runIf(chromiumInstalled || chromiumRequired)('the playground in Chromiu
     const phone = path.join(ARTIFACTS, 'playground-phone.png');
     await page.screenshot({ path: phone, fullPage: true });
     // Nothing wider than the phone's screen (no sideways scrolling).
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // (an expression, not a function: the tests are typed without the DOM's names)
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     console.log(`playground screenshots: ${wide}, ${phone}`);
     expect(pageErrors).toEqual([]);
   });

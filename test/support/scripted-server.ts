@@ -21,6 +21,11 @@ export abstract class ScriptedServer {
     return this;
   }
 
+  /** Ends every open connection but keeps listening (a suite that counts sockets left behind). */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { adminCommands } from './cli/admin-commands.js';
 import { CliError } from './cli/cli-error.js';
+import { commands } from './cli/commands.js';
 import { serve } from './cli/serve.js';
 import { loadModelCatalog } from './chat-model/model-catalog.js';
 import { ConfigError, loadConfig } from './config/config.js';
@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   if (group === 'serve') return serve(config);
 
-  const command = adminCommands[`${group} ${verb}`] ?? (verb === undefined ? adminCommands[group] : undefined);
+  const command = commands[`${group} ${verb}`] ?? (verb === undefined ? commands[group] : undefined);
   if (!command) throw new CliError(`unknown command "${positionals.join(' ')}" (parley --help lists them)`);
   // Opening the store applies any pending migration before the command touches it.
   const store = openStore(config.databaseUrl);

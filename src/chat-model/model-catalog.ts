@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
-import { anthropicModel } from './anthropic/anthropic-chat-model.js';
+import { anthropicModel } from './anthropic/anthropic-model.js';
 import type { ChatModel } from './chat-model.js';
-import { openAiCompatibleModel } from './openai/openai-chat-model.js';
+import { openAiCompatibleModel } from './openai/openai-compatible-model.js';
 
 /** A model a bot can name, and how to reach it. */
 export interface ModelTarget {

@@ -5,16 +5,10 @@ import type { Store } from '../store/store.js';
 import { accountJson, apiKeyJson, botAdminJson } from '../transport/presenters.js';
 import { decodeId } from '../transport/public-ids.js';
 import { CliError } from './cli-error.js';
-import { checkedModel } from './model-flag.js';
-import { botWithFolders, folderFlag, knowledgeCommands } from './knowledge-commands.js';
-import { printResult, table } from './output.js';
-
-export type Flags = Record<string, string | boolean | undefined>;
-
-/** What commands may need besides the store. */
-export interface CommandContext {
-  models: ModelCatalog;
-}
+import type { Command, Flags } from './command.js';
+import { checkedModel } from './checked-model.js';
+import { botWithFolders, folderFlag } from './knowledge-commands.js';
+import { printResult, table } from './print-result.js';
 
 function text(flags: Flags, name: string, required: true): string;
 function text(flags: Flags, name: string, required?: false): string | undefined;
@@ -45,7 +39,6 @@ async function accountFrom(store: Store, flags: Flags) {
   return account;
 }
 
-/** The administration commands that work on the store: accounts, keys, bots. */
 /** A model name a bot may use (null when the flag is absent). */
 function modelFlag(flags: Flags, name: string, models: ModelCatalog): string | null {
   const model = text(flags, name);
@@ -61,7 +54,8 @@ function sinceFlag(flags: Flags): number {
   return at;
 }
 
-export const adminCommands: Record<string, (store: Store, args: string[], flags: Flags, ctx: CommandContext) => Promise<void>> = {
+/** The administration commands that work on the store: accounts, keys, bots, usage. */
+export const adminCommands: Record<string, Command> = {
   async 'account create'(store, _args, flags) {
     const name = text(flags, 'name', true);
     const plan = text(flags, 'plan');
@@ -146,5 +140,4 @@ export const adminCommands: Record<string, (store: Store, args: string[], flags:
     };
     printResult(!!flags.json, json, table([json]));
   },
-  ...knowledgeCommands,
 };

@@ -2,11 +2,11 @@ import type { Store } from '../store/store.js';
 import { botAdminJson } from '../transport/presenters.js';
 import { folderJson } from '../transport/knowledge-presenters.js';
 import { decodeId, encodeId } from '../transport/public-ids.js';
-import type { CommandContext, Flags } from './admin-commands.js';
-import { checkedModel } from './model-flag.js';
+import type { Command, Flags } from './command.js';
+import { checkedModel } from './checked-model.js';
 import type { BotPatch } from '../store/knowledge-repos.js';
 import { CliError } from './cli-error.js';
-import { printResult, table } from './output.js';
+import { printResult, table } from './print-result.js';
 
 function flag(flags: Flags, name: string): string | undefined {
   const v = flags[name];
@@ -45,8 +45,6 @@ async function accountOf(store: Store, flags: Flags) {
   if (!account) throw new CliError(`no account ${raw}`);
   return account;
 }
-
-type Command = (store: Store, args: string[], flags: Flags, ctx: CommandContext) => Promise<void>;
 
 /** Commands for the knowledge base: which folders bots read, and folders themselves. */
 export const knowledgeCommands: Record<string, Command> = {

@@ -1,6 +1,6 @@
 import { createApp } from '../app.js';
 import type { Config } from '../config/config.js';
-import { bootstrapFirstRun } from '../domain/bootstrap.js';
+import { bootstrapFirstRun } from '../domain/bootstrap-first-run.js';
 import { encodeId } from '../transport/public-ids.js';
 
 /** `parley serve`: runs the server until SIGTERM or SIGINT, then shuts down gracefully. */

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { bool, duration, httpUrl, int, oneOf, str, type Parser } from './env-parsers.js';
+import { bool, duration, httpUrl, int, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
+
+// Where they were first declared, so that importers need not know the split.
+export { ConfigError } from './config-error.js';
+export type { Env } from './env-parsers.js';
 
 /** Parley's whole configuration, read once from the environment (and `.env`) at start. */
 export interface Config {
@@ -10,7 +14,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string;
-  /** Absent means: generate one and keep it in the data folder (see secret.ts). */
+  /** Absent means: generate one and keep it in the data folder (see resolve-secret.ts). */
   secret: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicUrl: string | undefined;
@@ -39,26 +43,6 @@ export interface Config {
   authCacheMs: number;
   /** Folders, documents, imports and retrieval (see knowledge-config.ts). */
   knowledge: KnowledgeConfig;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, expectation: string, raw: string) {
-    super(`${variable} ${expectation} (got ${JSON.stringify(raw)})`);
-  }
-}
-
-export type Env = Record<string, string | undefined>;
-
-export function read<T>(env: Env, name: string, parse: Parser<T>, fallback: T): T;
-export function read<T>(env: Env, name: string, parse: Parser<T>): T | undefined;
-export function read<T>(env: Env, name: string, parse: Parser<T>, fallback?: T): T | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  try {
-    return parse(raw);
-  } catch (err) {
-    throw new ConfigError(name, (err as Error).message, raw);
-  }
 }
 
 const secretParser: Parser<string> = (raw) => {

@@ -1,3 +1,5 @@
+import { ConfigError } from './config-error.js';
+
 /** Parsers for environment values; each throws a message saying what the variable expects. */
 
 export type Parser<T> = (raw: string) => T;
@@ -61,3 +63,18 @@ export const bool: Parser<boolean> = (raw) => {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   throw new Error('expects true or false');
 };
+
+export type Env = Record<string, string | undefined>;
+
+/** The variable `name` parsed, or `fallback` when unset or empty; a bad value is a ConfigError naming it. */
+export function read<T>(env: Env, name: string, parse: Parser<T>, fallback: T): T;
+export function read<T>(env: Env, name: string, parse: Parser<T>): T | undefined;
+export function read<T>(env: Env, name: string, parse: Parser<T>, fallback?: T): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    return parse(raw);
+  } catch (err) {
+    throw new ConfigError(name, (err as Error).message, raw);
+  }
+}

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import { ConfigError, read, type Env } from './config.js';
-import { duration, httpUrl, int, num, str, type Parser } from './env-parsers.js';
+import { ConfigError } from './config-error.js';
+import { duration, httpUrl, int, num, read, str, type Env, type Parser } from './env-parsers.js';
 
 /** Hosts the webpage importer may reach although they resolve to private addresses. */
 export interface AllowList {

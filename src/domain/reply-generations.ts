@@ -1,5 +1,5 @@
 import type { ModelCatalog, ModelTarget } from '../chat-model/model-catalog.js';
-import { NO_MODEL_MESSAGE } from '../chat-model/unconfigured/unconfigured-chat-model.js';
+import { NO_MODEL_MESSAGE } from '../chat-model/unconfigured/unconfigured-model.js';
 import type { ChatMessage, ChatRequest } from '../chat-model/chat-model.js';
 import type { Moderator } from '../moderation/moderator.js';
 import type { Retriever } from '../retriever/retriever.js';
@@ -8,7 +8,7 @@ import type { ReplyPublisher, StreamBus } from '../stream-bus/stream-bus.js';
 import type { Bot, Message, MessageSource, SourceRef, TokenUsage } from './entities.js';
 import { EXTRACTIVE_PASSAGES, extractiveAnswer, wordPieces } from './extractive-answer.js';
 import { groundingMessage, sourcesOf } from './grounding.js';
-import { retrieveForConversation } from './knowledge-retrieval.js';
+import { retrieveForConversation } from './retrieve-for-conversation.js';
 import type { Logger } from './logger.js';
 import { buildPrompt } from './prompt.js';
 import { streamWithFallback, type AttemptPolicy } from './stream-with-fallback.js';

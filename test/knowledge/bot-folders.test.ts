@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCommands } from '../../src/cli/admin-commands.js';
+import { commands } from '../../src/cli/commands.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import { encodeId } from '../../src/transport/public-ids.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
@@ -30,7 +30,7 @@ describe('bots read folders; conversations focus on documents', () => {
       return true;
     }) as typeof process.stdout.write;
     try {
-      await adminCommands[name](parley.app.store, args, { ...flags, json: true }, { models: parley.app.models });
+      await commands[name](parley.app.store, args, { ...flags, json: true }, { models: parley.app.models });
     } finally {
       process.stdout.write = write;
     }

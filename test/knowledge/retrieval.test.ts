@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retrieveForConversation } from '../../src/domain/knowledge-retrieval.js';
+import { retrieveForConversation } from '../../src/domain/retrieve-for-conversation.js';
 import { decodeId } from '../../src/transport/public-ids.js';
 import { ScriptedEmbeddings } from '../support/scripted-embeddings.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';

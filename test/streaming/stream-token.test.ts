@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSecret } from '../../src/config/secret.js';
-import { StreamTokens } from '../../src/domain/stream-token.js';
+import { resolveSecret } from '../../src/config/resolve-secret.js';
+import { StreamTokens } from '../../src/domain/stream-tokens.js';
 import { decodeId } from '../../src/transport/public-ids.js';
 import { useScriptedChat } from '../support/scripted-chat.js';
 import type { ScriptedOpenAi } from '../support/scripted-openai.js';

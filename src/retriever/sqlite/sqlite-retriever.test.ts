@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../store/sqlite/sqlite-database.js';
-import { retrieverContract } from '../retriever-contract.js';
+import { retrieverContract } from '../../../test/retriever/retriever-contract.js';
 import { sqliteRetriever } from './sqlite-retriever.js';
 import type { Embedder } from '../embeddings/embedder.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../../domain/logger.js';
 import { dot, normalize, type Embedder } from '../embeddings/embedder.js';
 import { ftsQueryOf, queryTerms } from '../fts-query.js';
-import { reciprocalRankFusion } from '../rank-fusion.js';
+import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
 import type { RetrievedPassage, Retriever } from '../retriever.js';
 import { splitPassages } from '../split-passages.js';
 

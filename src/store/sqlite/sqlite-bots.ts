@@ -1,5 +1,6 @@
 import type { Bot } from '../../domain/entities.js';
 import type { BotRepo } from '../store.js';
+import { pagedQuery } from './paged-query.js';
 import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from './sql-helpers.js';
 
@@ -22,9 +23,7 @@ export function sqliteBots(db: SqliteDb): BotRepo {
   const modelsInUse = db.prepare(`SELECT model FROM bots WHERE model IS NOT NULL
     UNION SELECT fallback_model FROM bots WHERE fallback_model IS NOT NULL`).pluck();
   const byId = db.prepare('SELECT * FROM bots WHERE account_id = ? AND id = ?');
-  const page = db.prepare(`SELECT * FROM bots WHERE account_id = ? AND name LIKE ? ESCAPE '\\'
-    ORDER BY id LIMIT ? OFFSET ?`);
-  const total = db.prepare(`SELECT count(*) FROM bots WHERE account_id = ? AND name LIKE ? ESCAPE '\\'`).pluck();
+  const list = pagedQuery(db, '*', `FROM bots WHERE account_id = ? AND name LIKE ? ESCAPE '\\'`, toBot);
   return {
     async create(accountId, b, createdAt) {
       return toBot(insert.get(
@@ -35,12 +34,8 @@ export function sqliteBots(db: SqliteDb): BotRepo {
       const r = byId.get(accountId, id) as BotRow | undefined;
       return r && toBot(r);
     },
-    async list(accountId, filter, { limit, offset }) {
-      const pattern = containsPattern(filter.keyword ?? '');
-      return {
-        items: (page.all(accountId, pattern, limit, offset) as BotRow[]).map(toBot),
-        total: total.get(accountId, pattern) as number,
-      };
+    async list(accountId, filter, page) {
+      return list([accountId, containsPattern(filter.keyword ?? '')], page);
     },
     async modelsInUse() {
       return modelsInUse.all() as string[];

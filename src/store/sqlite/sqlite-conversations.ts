@@ -1,5 +1,6 @@
 import type { Conversation } from '../../domain/entities.js';
 import type { ConversationRepo } from '../store.js';
+import { pagedQuery } from './paged-query.js';
 import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from './sql-helpers.js';
 import { toBot, type BotRow } from './sqlite-bots.js';
@@ -21,8 +22,7 @@ export function sqliteConversations(db: SqliteDb): ConversationRepo {
     WHERE c.account_id = ? AND c.id = ?`);
   const filtered = `FROM conversations WHERE account_id = ? AND (? IS NULL OR bot_id = ?)
     AND name LIKE ? ESCAPE '\\'`;
-  const page = db.prepare(`SELECT * ${filtered} ORDER BY id LIMIT ? OFFSET ?`);
-  const total = db.prepare(`SELECT count(*) ${filtered}`).pluck();
+  const list = pagedQuery(db, '*', filtered, toConversation);
   const update = db.prepare(
     'UPDATE conversations SET name = ?, bot_id = ? WHERE account_id = ? AND id = ? RETURNING *',
   );
@@ -77,14 +77,10 @@ export function sqliteConversations(db: SqliteDb): ConversationRepo {
         folderIds: JSON.parse(r.folder_ids) as number[],
       };
     },
-    async list(accountId, filter, { limit, offset }) {
+    async list(accountId, filter, page) {
       const bot = filter.botId ?? null;
-      const pattern = containsPattern(filter.keyword ?? '');
-      const items = (page.all(accountId, bot, bot, pattern, limit, offset) as Row[]).map(toConversation);
-      return {
-        items: filter.withDocumentIds ? withDocuments(items) : items,
-        total: total.get(accountId, bot, bot, pattern) as number,
-      };
+      const { items, total } = list([accountId, bot, bot, containsPattern(filter.keyword ?? '')], page);
+      return { items: filter.withDocumentIds ? withDocuments(items) : items, total };
     },
     async update(accountId, id, input) {
       const c = updateTx(accountId, id, input.name, input.botId, input.documentIds);

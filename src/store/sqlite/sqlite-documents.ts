@@ -1,5 +1,6 @@
 import type { Document, DocumentSource, DocumentStatus } from '../../domain/entities.js';
 import type { DocumentRepo } from '../knowledge-repos.js';
+import { pagedQuery } from './paged-query.js';
 import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from './sql-helpers.js';
 
@@ -30,8 +31,7 @@ export function sqliteDocuments(db: SqliteDb): DocumentRepo {
     AND (? IS NULL OR id IN (SELECT cd.document_id FROM conversation_documents cd
       JOIN conversations c ON c.id = cd.conversation_id WHERE c.id = ? AND c.account_id = ?))
     AND name LIKE ? ESCAPE '\\'`;
-  const page = db.prepare(`SELECT ${COLUMNS} ${filtered} ORDER BY id LIMIT ? OFFSET ?`);
-  const total = db.prepare(`SELECT count(*) ${filtered}`).pluck();
+  const list = pagedQuery(db, COLUMNS, filtered, toDocument);
   const content = db.prepare('SELECT content FROM documents WHERE account_id = ? AND id = ?');
   const synced = db.prepare(`UPDATE documents SET status = 'synced', failure_reason = NULL, content = ?,
     name = coalesce(?, name), updated_at = ? WHERE id = ?`);
@@ -78,14 +78,10 @@ export function sqliteDocuments(db: SqliteDb): DocumentRepo {
       const r = byId.get(accountId, id) as Row | undefined;
       return r && toDocument(r);
     },
-    async list(accountId, filter, { limit, offset }) {
+    async list(accountId, filter, page) {
       const folder = filter.folderId ?? null;
       const conversation = filter.conversationId ?? null;
-      const args = [accountId, folder, folder, conversation, conversation, accountId, containsPattern(filter.keyword ?? '')];
-      return {
-        items: (page.all(...args, limit, offset) as Row[]).map(toDocument),
-        total: total.get(...args) as number,
-      };
+      return list([accountId, folder, folder, conversation, conversation, accountId, containsPattern(filter.keyword ?? '')], page);
     },
     async content(accountId, id) {
       const r = content.get(accountId, id) as { content: string | null } | undefined;

@@ -1,5 +1,6 @@
 import type { Folder } from '../../domain/entities.js';
 import type { FolderRepo } from '../knowledge-repos.js';
+import { pagedQuery } from './paged-query.js';
 import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from './sql-helpers.js';
 
@@ -11,8 +12,7 @@ export function sqliteFolders(db: SqliteDb): FolderRepo {
   const insert = db.prepare('INSERT INTO folders (account_id, name, created_at) VALUES (?, ?, ?) RETURNING *');
   const byId = db.prepare('SELECT * FROM folders WHERE account_id = ? AND id = ?');
   const filtered = `FROM folders WHERE account_id = ? AND name LIKE ? ESCAPE '\\'`;
-  const page = db.prepare(`SELECT * ${filtered} ORDER BY id LIMIT ? OFFSET ?`);
-  const total = db.prepare(`SELECT count(*) ${filtered}`).pluck();
+  const list = pagedQuery(db, '*', filtered, toFolder);
   const rename = db.prepare('UPDATE folders SET name = ? WHERE account_id = ? AND id = ? RETURNING *');
   const existing = db.prepare(`SELECT id FROM folders WHERE account_id = ?
     AND id IN (SELECT value FROM json_each(?)) ORDER BY id`).pluck();
@@ -24,12 +24,8 @@ export function sqliteFolders(db: SqliteDb): FolderRepo {
       const r = byId.get(accountId, id) as Row | undefined;
       return r && toFolder(r);
     },
-    async list(accountId, filter, { limit, offset }) {
-      const pattern = containsPattern(filter.keyword ?? '');
-      return {
-        items: (page.all(accountId, pattern, limit, offset) as Row[]).map(toFolder),
-        total: total.get(accountId, pattern) as number,
-      };
+    async list(accountId, filter, page) {
+      return list([accountId, containsPattern(filter.keyword ?? '')], page);
     },
     async rename(accountId, id, name) {
       const r = rename.get(name, accountId, id) as Row | undefined;

@@ -2,6 +2,7 @@ import type { Message, MessageSource, MessageStatus } from '../../domain/entitie
 import { dayOf, firstDayOfWindow } from '../quota-window.js';
 import type { HistoryMessage, MessageRepo, ReplyOutcome, SendInput } from '../store.js';
 import type { GroupCommit } from './group-commit.js';
+import { pagedQuery } from './paged-query.js';
 import type { SqliteDb } from './sqlite-database.js';
 
 interface Row {
@@ -35,8 +36,7 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
   );
   const byId = db.prepare('SELECT * FROM messages WHERE account_id = ? AND id = ?');
   const filtered = 'FROM messages WHERE account_id = ? AND (? IS NULL OR conversation_id = ?)';
-  const page = db.prepare(`SELECT * ${filtered} ORDER BY id LIMIT ? OFFSET ?`);
-  const total = db.prepare(`SELECT count(*) ${filtered}`).pluck();
+  const list = pagedQuery(db, '*', filtered, toMessage);
   // Read before every reply, up to hundreds of rows: rows as arrays of the three columns a prompt
   // needs cost half as much as Messages made of every column.
   const history = db.prepare(`SELECT id, machine, content FROM messages
@@ -102,12 +102,9 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
       const r = byId.get(accountId, id) as Row | undefined;
       return r && toMessage(r);
     },
-    async list(accountId, filter, { limit, offset }) {
+    async list(accountId, filter, page) {
       const c = filter.conversationId ?? null;
-      return {
-        items: (page.all(accountId, c, c, limit, offset) as Row[]).map(toMessage),
-        total: total.get(accountId, c, c) as number,
-      };
+      return list([accountId, c, c], page);
     },
     async history(conversationId, beforeId, limit) {
       const rows = history.all(conversationId, beforeId, limit) as HistoryRow[];

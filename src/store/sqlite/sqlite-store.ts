@@ -6,7 +6,7 @@ import { sqliteConversations } from './sqlite-conversations.js';
 import { openSqlite, type SqliteDb } from './sqlite-database.js';
 import { sqliteMessages } from './sqlite-messages.js';
 import { GroupCommit } from './group-commit.js';
-import { checkpointInBackground } from './background-checkpoints.js';
+import { checkpointInBackground } from './checkpoint-in-background.js';
 import { sqliteBotAdmin } from './sqlite-bot-admin.js';
 import { sqliteBotFolders } from './sqlite-bot-folders.js';
 import { sqliteDocuments } from './sqlite-documents.js';

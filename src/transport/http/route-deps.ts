@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { KnowledgeServices } from '../../domain/knowledge-services.js';
 import type { ReplyGenerations } from '../../domain/reply-generations.js';
-import type { StreamTokens } from '../../domain/stream-token.js';
+import type { StreamTokens } from '../../domain/stream-tokens.js';
 import type { Store } from '../../store/store.js';
 import type { StreamBus } from '../../stream-bus/stream-bus.js';
 import type { SseHub } from './sse-hub.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { KeyAuthenticator } from '../../domain/api-keys.js';
-import { bearerAuth } from './auth.js';
+import { bearerAuth } from './bearer-auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { CORS_HEADERS, registerCors } from './cors.js';
 import { registerErrorHandling } from './error-handler.js';

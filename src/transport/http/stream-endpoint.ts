@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { openReplyFeed } from '../../domain/reply-feed.js';
+import { openReplyFeed } from '../../domain/open-reply-feed.js';
 import { ApiError, apiErrorBody, notFound } from '../../errors.js';
 import { compactHead } from '../../shared/compact-head.js';
 import { CORS_HEADERS } from './cors.js';
@@ -7,7 +7,7 @@ import { publicBase } from './public-base.js';
 import { requestIdOf } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
 import { END_EVENT_ID } from './sse-format.js';
-import { pipeFeed } from './sse-pipe.js';
+import { pipeFeed } from './pipe-feed.js';
 
 const STREAM_HEADERS = {
   ...CORS_HEADERS,

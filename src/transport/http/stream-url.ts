@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { StreamGrant } from '../../domain/stream-token.js';
+import type { StreamGrant } from '../../domain/stream-tokens.js';
 import { publicBase } from './public-base.js';
 import type { RouteDeps } from './route-deps.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { botJson } from '../../presenters.js';
-import { accountOf } from '../auth.js';
+import { accountOf } from '../bearer-auth.js';
 import { pageJson, readPage } from '../pagination.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Input } from '../validation.js';

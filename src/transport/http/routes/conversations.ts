@@ -6,7 +6,7 @@ import { notFound } from '../../../errors.js';
 import type { ConversationInput } from '../../../store/store.js';
 import { conversationJson } from '../../presenters.js';
 import { decodeId } from '../../public-ids.js';
-import { accountOf } from '../auth.js';
+import { accountOf } from '../bearer-auth.js';
 import { pageJson, readPage } from '../pagination.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Input } from '../validation.js';

@@ -5,7 +5,7 @@ import {
 import { notFound } from '../../../errors.js';
 import { documentJson } from '../../knowledge-presenters.js';
 import { decodeId } from '../../public-ids.js';
-import { accountOf } from '../auth.js';
+import { accountOf } from '../bearer-auth.js';
 import { pageJson, readPage } from '../pagination.js';
 import { publicBase } from '../public-base.js';
 import type { RouteDeps } from '../route-deps.js';

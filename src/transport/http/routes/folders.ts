@@ -3,7 +3,7 @@ import { createFolder, getFolder, renameFolder } from '../../../domain/folders.j
 import { notFound } from '../../../errors.js';
 import { folderJson } from '../../knowledge-presenters.js';
 import { decodeId } from '../../public-ids.js';
-import { accountOf } from '../auth.js';
+import { accountOf } from '../bearer-auth.js';
 import { pageJson, readPage } from '../pagination.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Input } from '../validation.js';

@@ -6,7 +6,7 @@ import type { Message } from '../../../domain/entities.js';
 import type { Store } from '../../../store/store.js';
 import { messageJson } from '../../presenters.js';
 import { decodeId, encodeId } from '../../public-ids.js';
-import { accountOf } from '../auth.js';
+import { accountOf } from '../bearer-auth.js';
 import { pageJson, readPage } from '../pagination.js';
 import { publicBase } from '../public-base.js';
 import type { RouteDeps } from '../route-deps.js';

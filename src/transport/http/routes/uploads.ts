@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createUpload } from '../../../domain/documents.js';
 import { receiveUpload } from '../../../domain/receive-upload.js';
-import { accountOf } from '../auth.js';
+import { accountOf } from '../bearer-auth.js';
 import { publicBase } from '../public-base.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Input } from '../validation.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamTokens } from './stream-token.js';
+import { StreamTokens } from './stream-tokens.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 const grant = { replyId: 42, accountId: 7, expiresAt: Date.parse('2100-01-01T00:00:00Z') };

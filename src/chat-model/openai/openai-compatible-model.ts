@@ -1,7 +1,7 @@
 import type { TokenUsage } from '../../domain/entities.js';
 import { ChatModelError, type ChatEnd, type ChatModel, type ChatRequest } from '../chat-model.js';
-import { closedBeforeTheEnd, malformed, parseEvent, streamEvents, type EventDecoder } from '../http-post.js';
-import { mapOpenAiFinishReason } from './map-finish-reason.js';
+import { closedBeforeTheEnd, malformed, parseEvent, streamEvents, type EventDecoder } from '../stream-events.js';
+import { mapOpenAiFinishReason } from './map-openai-finish-reason.js';
 
 export interface OpenAiCompatibleOptions {
   /** Up to and including the version, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */

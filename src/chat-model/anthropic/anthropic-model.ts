@@ -1,7 +1,7 @@
 import { ChatModelError, type ChatEnd, type ChatModel, type ChatRequest } from '../chat-model.js';
-import { closedBeforeTheEnd, malformed, parseEvent, streamEvents, type EventDecoder } from '../http-post.js';
-import { toAnthropicMessages } from './convert-messages.js';
-import { mapAnthropicStopReason } from './map-stop-reason.js';
+import { closedBeforeTheEnd, malformed, parseEvent, streamEvents, type EventDecoder } from '../stream-events.js';
+import { toAnthropicMessages } from './to-anthropic-messages.js';
+import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 
 export interface AnthropicOptions {
   /** Up to and including the version: https://api.anthropic.com/v1 */

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { ReplyFeed, StreamBus } from '../stream-bus/stream-bus.js';
-import type { StreamGrant } from './stream-token.js';
+import type { StreamGrant } from './stream-tokens.js';
 import { storedReplyFeed } from './stored-reply-feed.js';
 
 /**

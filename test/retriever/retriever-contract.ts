@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Retriever } from './retriever.js';
+import type { Retriever } from '../../src/retriever/retriever.js';
 
 /** The behaviour every Retriever adapter must have; run it from each adapter's test file. */
 export function retrieverContract(name: string, make: () => Promise<Retriever>): void {

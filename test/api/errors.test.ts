@@ -93,7 +93,7 @@ describe('errors', () => {
       for (const r of [
         await t.api('GET', '/nothing-here'),
         await request(`${parley.url}/api/v1/nothing-here`, 'GET'),
-        await request(`${parley.url}/`, 'GET'),
+        await request(`${parley.url}/nothing-here`, 'GET'), // (`/` is the playground)
         await t.api('PUT', `/conversations/${conversationId}`, { name: 'x' }),
         await t.api('PATCH', '/bots', {}),
       ]) {

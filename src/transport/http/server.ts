@@ -14,9 +14,10 @@ import { documentRoutes } from './routes/documents.js';
 import { folderRoutes } from './routes/folders.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { playgroundRoutes } from './routes/playground.js';
 import { signedUrlRoutes, uploadTargetRoutes } from './routes/uploads.js';
 
-/** The HTTP face of Parley: the Cody API under /api/v1, the stream URLs, and health checks. */
+/** The HTTP face of Parley: the Cody API under /api/v1, the stream URLs, health checks, the playground at /. */
 export function buildServer(deps: RouteDeps): FastifyInstance {
   const { config } = deps;
   const app = Fastify({
@@ -59,6 +60,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
   registerBodyParsers(app);
   registerCors(app);
   healthRoutes(app, deps.store);
+  playgroundRoutes(app);
   uploadTargetRoutes(app, deps);
 
   app.register(async (api) => {

@@ -106,7 +106,7 @@ export function sqliteRetriever(
 
   return {
     async index(doc) {
-      const texts = splitPassages(doc.text);
+      const texts = splitPassages(doc.text).map((p) => p.text);
       const ids = replace(doc, texts);
       if (embedder && texts.length) {
         try {

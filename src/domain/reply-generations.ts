@@ -4,7 +4,7 @@ import type { ChatMessage, ChatRequest } from '../chat-model/chat-model.js';
 import type { Moderator } from '../moderation/moderator.js';
 import type { Retriever } from '../retriever/retriever.js';
 import type { Store } from '../store/store.js';
-import type { ReplyPublisher, StreamBus } from '../stream-bus/stream-bus.js';
+import type { ReplyFeed, ReplyPublisher, StreamBus } from '../stream-bus/stream-bus.js';
 import type { Bot, Message, MessageSource, SourceRef, TokenUsage } from './entities.js';
 import { EXTRACTIVE_PASSAGES, extractiveAnswer, wordPieces } from './extractive-answer.js';
 import { groundingMessage, sourcesOf } from './grounding.js';
@@ -72,6 +72,23 @@ interface Running {
   done: Promise<ReplyResult>;
 }
 
+/** Settles when `feed` has ended, or after `ms`. */
+function endOf(feed: ReplyFeed, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const ended = () => feed.read(Number.MAX_SAFE_INTEGER).ending !== undefined;
+    if (ended()) return resolve();
+    const timer = setTimeout(done, ms);
+    const unwatch = feed.watch(() => {
+      if (ended()) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      unwatch();
+      resolve();
+    }
+  });
+}
+
 /** How many earlier messages are read before the token budget picks among them. */
 const HISTORY_ROWS = 200;
 
@@ -82,10 +99,13 @@ const HISTORY_ROWS = 200;
 export class ReplyGenerations {
   private readonly running = new Map<number, Running>();
   private readonly checkpointTimer: NodeJS.Timeout;
+  private readonly unwatchStops: () => void;
 
   constructor(private readonly deps: GenerationDeps, private readonly settings: GenerationSettings) {
     this.checkpointTimer = setInterval(() => void this.checkpoint(), settings.checkpointMs);
     this.checkpointTimer.unref();
+    // A stop sent to another process reaches the one generating the reply through the bus.
+    this.unwatchStops = deps.bus.onStop((replyId) => void this.stopHere(replyId));
   }
 
   get activeCount(): number {
@@ -101,10 +121,23 @@ export class ReplyGenerations {
   }
 
   /**
-   * Stops a running generation: the upstream request is aborted and the reply keeps what was
-   * generated. Resolves with the outcome, or undefined when the reply is not running here.
+   * Stops a generation wherever it runs: the upstream request is aborted and the reply keeps what
+   * was generated. Resolves with the outcome when it ran here; when it runs in another process,
+   * with undefined once its end is on the bus (or after `remoteWaitMs`, or at once when no bus
+   * carries it: then it is not running anywhere).
    */
-  stop(replyId: number): Promise<ReplyResult> | undefined {
+  async stop(replyId: number, remoteWaitMs = 5_000): Promise<ReplyResult | undefined> {
+    const here = this.stopHere(replyId);
+    if (here) return here;
+    const feed = await this.deps.bus.feed(replyId);
+    if (!feed || feed.read(Number.MAX_SAFE_INTEGER).ending) return undefined;
+    await this.deps.bus.requestStop(replyId);
+    await endOf(feed, remoteWaitMs);
+    return undefined;
+  }
+
+  /** Stops the generation if it runs in this process; its outcome, or undefined. */
+  private stopHere(replyId: number): Promise<ReplyResult> | undefined {
     const run = this.running.get(replyId);
     if (!run) return undefined;
     run.stopped = true;
@@ -115,6 +148,7 @@ export class ReplyGenerations {
   /** Lets running generations finish for up to `graceMs`, then fails the rest. */
   async shutdown(graceMs: number): Promise<void> {
     clearInterval(this.checkpointTimer);
+    this.unwatchStops();
     const all = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
@@ -240,7 +274,9 @@ export class ReplyGenerations {
     if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
     let recorded: MessageSource[] | undefined;
     if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
-    publisher.end({ error, usage: usage ?? undefined, sources: recorded });
+    // The reply is stored already: a bus that lost its end leaves readers to the store's copy.
+    await publisher.end({ error, usage: usage ?? undefined, sources: recorded })
+      .catch((err: unknown) => log.error({ err, replyId: job.reply.id }, 'the stream bus could not carry the reply'));
     if (await userFlagged?.catch(() => false)) await store.messages.setFlagged(job.user.id).catch(() => {});
     return { content, failed, stopped: run.stopped, usage, flagged };
   }

@@ -54,7 +54,6 @@ describe('loadConfig', () => {
     ['STREAM_URL_TTL', '10x'], ['STREAM_URL_TTL', '0'],
     ['STREAM_KEEPALIVE', 'often'],
     ['SHUTDOWN_GRACE', '-5s'],
-    ['PARLEY_SECRET', 'too short'],
     ['DATABASE_URL', 'mysql://db/parley'], ['DATABASE_URL', 'sqlite:'],
     ['DATABASE_URL', 'postgres://'], ['DATABASE_URL', 'postgres://db.internal'], ['DATABASE_URL', 'postgresql://db:port/x'],
     ['REDIS_URL', 'localhost:6379'], ['REDIS_URL', 'http://cache:6379'], ['REDIS_URL', 'redis://'], ['REDIS_URL', 'redis://cache:port'],
@@ -64,6 +63,15 @@ describe('loadConfig', () => {
     expect(err.variable).toBe(name);
     expect(err.message.startsWith(`${name} `)).toBe(true);
     expect(err.message).toContain(JSON.stringify(value));
+  });
+});
+
+describe('PARLEY_SECRET', () => {
+  it('refuses one shorter than 32 characters, naming the variable and the length, never the value', () => {
+    const err = configError({ PARLEY_SECRET: 'hunter2-is-short' });
+    expect(err.variable).toBe('PARLEY_SECRET');
+    expect(err.message).toMatch(/^PARLEY_SECRET expects a string of at least 32 characters \(got 16\)$/);
+    expect(err.message).not.toContain('hunter2');
   });
 });
 

@@ -12,7 +12,7 @@ import { retrieveForConversation } from './retrieve-for-conversation.js';
 import type { Logger } from './logger.js';
 import { buildPrompt } from './prompt.js';
 import { streamWithFallback, type AttemptPolicy } from './stream-with-fallback.js';
-import { countTokens } from './token-count.js';
+import { countTokensInTurns } from './token-count.js';
 
 export interface GenerationSettings extends AttemptPolicy {
   /** The longest a whole reply may take, retries included. */
@@ -199,7 +199,7 @@ export class ReplyGenerations {
         // A stopped reply is not a failed one: it keeps what was generated.
         error: outcome.ok || run.stopped ? undefined : outcome.error.message,
         usage: (outcome.ok ? outcome.usage : undefined) ?? {
-          promptTokens: plan.promptTokens, completionTokens: countTokens(run.text), estimated: true,
+          promptTokens: plan.promptTokens, completionTokens: await countTokensInTurns(run.text), estimated: true,
         },
         flagged: outcome.ok && outcome.finishReason === 'content-filter',
         sources: plan.sources,
@@ -225,7 +225,7 @@ export class ReplyGenerations {
     const history = await this.deps.store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
     const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
     const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
-    const prompt = buildPrompt(job.bot, history, job.user, {
+    const prompt = await buildPrompt(job.bot, history, job.user, {
       contextTokens: targets[0].contextTokens, maxReplyTokens,
     }, grounding);
     return {
@@ -237,28 +237,39 @@ export class ReplyGenerations {
     };
   }
 
-  /** Stores the reply's outcome, then ends its stream: a reader that sees the end finds the reply stored. */
+  /**
+   * Stores the reply's outcome, then ends its stream: a reader that sees the end finds the reply
+   * stored. The reply always ends: when its outcome cannot be stored it is stored as failed, and
+   * its stream ends with an error either way, so nothing is left in progress while this runs.
+   */
   private async record(
     job: ReplyJob, run: Running, written: Written, publisher: ReplyPublisher, userFlagged: Promise<boolean> | undefined,
   ): Promise<ReplyResult> {
     const { store, log, moderator } = this.deps;
-    const { error, sources } = written;
-    const failed = error !== undefined;
-    const content = failed ? error : run.text;
-    const usage = failed ? null : written.usage;
+    const { sources } = written;
+    let { error } = written;
+    let failed = error !== undefined;
+    let content = failed ? error! : run.text;
+    let usage = failed ? null : written.usage;
     let { flagged } = written;
-    if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content);
+    if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content).catch(() => false);
+    const refund = { accountId: job.user.accountId, sentAt: job.user.createdAt };
     try {
       await store.messages.finishReply(job.reply.id, {
-        content,
-        status: failed ? 'failed' : 'done',
-        usage,
-        flagged,
-        refund: failed ? { accountId: job.user.accountId, sentAt: job.user.createdAt } : undefined,
+        content, status: failed ? 'failed' : 'done', usage, flagged,
+        refund: failed ? refund : undefined,
         sources: failed ? undefined : sources,
       });
     } catch (err) {
       log.error({ err, replyId: job.reply.id }, 'could not store the finished reply');
+      error = 'The reply could not be stored because of an internal error.';
+      failed = true;
+      content = error;
+      usage = null;
+      flagged = false;
+      // The simplest outcome there is; if even this cannot be written, the next start fails the reply.
+      await store.messages.finishReply(job.reply.id, { content, status: 'failed', usage: null, flagged: false, refund })
+        .catch((again: unknown) => log.error({ err: again, replyId: job.reply.id }, 'could not store the reply as failed'));
     }
     if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
     let recorded: MessageSource[] | undefined;
@@ -266,7 +277,7 @@ export class ReplyGenerations {
     // The reply is stored already: a bus that lost its end leaves readers to the store's copy.
     await publisher.end({ error, usage: usage ?? undefined, sources: recorded })
       .catch((err: unknown) => log.error({ err, replyId: job.reply.id }, 'the stream bus could not carry the reply'));
-    if (await userFlagged) await store.messages.setFlagged(job.user.id).catch(() => {});
+    if (await userFlagged?.catch(() => false)) await store.messages.setFlagged(job.user.id).catch(() => {});
     return { content, failed, stopped: run.stopped, usage, flagged };
   }
 

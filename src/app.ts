@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { requestLogValue } from './transport/http/request-log.js';
 import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.js';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/resolve-secret.js';
@@ -49,7 +50,8 @@ export async function createApp(
     ? openAiModerator({ baseUrl: moderation.baseUrl, apiKey: moderation.apiKey, model: moderation.model })
     : undefined;
   const secret = resolveSecret(config.secret, config.dataDir);
-  const log = pino({ level: config.logLevel });
+  // Request lines name capability URLs without their tokens (see request-log.ts).
+  const log = pino({ level: config.logLevel, serializers: { req: requestLogValue } });
   const hub = new SseHub(config.keepAliveMs);
   const retriever = overrides.retriever ?? openRetriever(store, config.knowledge, log);
   const blobs = localBlobStore(path.join(config.dataDir, 'blobs'));

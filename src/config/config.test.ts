@@ -57,7 +57,6 @@ describe('loadConfig', () => {
     ['STREAM_KEEPALIVE', 'often'],
     ['SHUTDOWN_GRACE', '-5s'],
     ['RETRIEVAL_MIN_RELEVANCE', '1.5'], ['RETRIEVAL_MIN_RELEVANCE', 'high'],
-    ['PARLEY_SECRET', 'too short'],
     ['DATABASE_URL', 'mysql://db/parley'], ['DATABASE_URL', 'sqlite:'],
     ['DATABASE_URL', 'postgres://'], ['DATABASE_URL', 'postgres://db.internal'], ['DATABASE_URL', 'postgresql://db:port/x'],
   ])('refuses %s=%j with a message naming it', (name, value) => {
@@ -65,6 +64,15 @@ describe('loadConfig', () => {
     expect(err.variable).toBe(name);
     expect(err.message.startsWith(`${name} `)).toBe(true);
     expect(err.message).toContain(JSON.stringify(value));
+  });
+});
+
+describe('PARLEY_SECRET', () => {
+  it('refuses one shorter than 32 characters, naming the variable and the length, never the value', () => {
+    const err = configError({ PARLEY_SECRET: 'hunter2-is-short' });
+    expect(err.variable).toBe('PARLEY_SECRET');
+    expect(err.message).toMatch(/^PARLEY_SECRET expects a string of at least 32 characters \(got 16\)$/);
+    expect(err.message).not.toContain('hunter2');
   });
 });
 

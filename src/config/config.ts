@@ -5,6 +5,7 @@ import { bool, duration, httpUrl, int, oneOf, read, str, type Env, type Parser }
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
+import { MIN_SECRET_LENGTH } from './resolve-secret.js';
 
 // Where they were first declared, so that importers need not know the split.
 export { ConfigError } from './config-error.js';
@@ -58,11 +59,15 @@ function readDatabaseUrl(env: Env, fallback: string): string {
   }
 }
 
-const secretParser: Parser<string> = (raw) => {
-  if (raw.length < 32) throw new Error('expects a string of at least 32 characters');
+/** PARLEY_SECRET, whose value never appears in the error that refuses it (its length does). */
+function readSecret(env: Env): string | undefined {
+  const raw = env.PARLEY_SECRET;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('PARLEY_SECRET', `expects a string of at least ${MIN_SECRET_LENGTH} characters (got ${raw.length})`, null);
+  }
   return raw;
-};
-
+}
 
 /** Reads `.env` (when present; real environment variables win) and validates every variable. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -75,7 +80,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host: read(env, 'HOST', str, '127.0.0.1'),
     dataDir,
     databaseUrl: readDatabaseUrl(env, `sqlite:${path.join(dataDir, 'parley.db')}`),
-    secret: read(env, 'PARLEY_SECRET', secretParser),
+    secret: readSecret(env),
     logLevel: read(env, 'LOG_LEVEL', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info'),
     publicUrl: read(env, 'PUBLIC_URL', httpUrl),
     streamPublicUrl: read(env, 'STREAM_PUBLIC_URL', httpUrl),

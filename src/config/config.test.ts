@@ -23,6 +23,8 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2 * 1024 * 1024, trustProxy: false, publicUrl: undefined, shutdownGraceMs: 10_000,
     });
     expect(c.databaseUrl).toBe(`sqlite:${path.join(cwd, 'data', 'parley.db')}`);
+    expect(c.knowledge.retrievalMinRelevance).toBe(0.35);
+    expect(loadConfig({ RETRIEVAL_MIN_RELEVANCE: '0' }, cwd).knowledge.retrievalMinRelevance).toBe(0);
   });
 
   it('reads the variables, an empty one counting as unset', () => {
@@ -54,6 +56,7 @@ describe('loadConfig', () => {
     ['STREAM_URL_TTL', '10x'], ['STREAM_URL_TTL', '0'],
     ['STREAM_KEEPALIVE', 'often'],
     ['SHUTDOWN_GRACE', '-5s'],
+    ['RETRIEVAL_MIN_RELEVANCE', '1.5'], ['RETRIEVAL_MIN_RELEVANCE', 'high'],
     ['DATABASE_URL', 'mysql://db/parley'], ['DATABASE_URL', 'sqlite:'],
     ['DATABASE_URL', 'postgres://'], ['DATABASE_URL', 'postgres://db.internal'], ['DATABASE_URL', 'postgresql://db:port/x'],
     ['REDIS_URL', 'localhost:6379'], ['REDIS_URL', 'http://cache:6379'], ['REDIS_URL', 'redis://'], ['REDIS_URL', 'redis://cache:port'],

@@ -224,7 +224,8 @@ export class ReplyGenerations {
     const passages = await this.retrieve(job, this.settings.groundingPassages);
     const history = await this.deps.store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
     const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
-    const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
+    // A bot that reads folders is told when they hold nothing on the question, so that it says so.
+    const grounding: ChatMessage[] = job.folderIds.length ? [groundingMessage(passages)] : [];
     const prompt = await buildPrompt(job.bot, history, job.user, {
       contextTokens: targets[0].contextTokens, maxReplyTokens,
     }, grounding);

@@ -164,16 +164,19 @@ function splitWords(sentence: string, maxChars: number): string[] {
 }
 
 /**
- * Markdown inline text as a reader sees it: links and images by their text, emphasis marks and
+ * Markdown inline text as a reader sees it: links by their text, no images, emphasis marks and
  * tags dropped; code spans (where a tag is an example, not markup) kept as written.
  */
 export function inlineText(markdown: string): string {
   return markdown
+    // Links first: their text may hold code spans.
+    // Images go: in a README they are logos and badges, whose alt text would be found for every question.
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[\s*\]/g, '')
+    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
     .split(/(`+[^`]*`+)/)
     .map((part, i) => (i % 2 ? part : part
-      .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
       .replace(/<\/?[A-Za-z][^>]*>/g, '')
       .replace(/(\*\*|__)(?=\S)([^]*?\S)\1/g, '$2')
       .replace(/[ \t]+/g, ' ')

@@ -17,7 +17,7 @@ import { loadTokenizer } from './domain/token-count.js';
 import { openAiModerator } from './moderation/openai-moderator.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
-import { memoryStreamBus } from './stream-bus/memory/memory-stream-bus.js';
+import { openStreamBus } from './stream-bus/open-stream-bus.js';
 import type { StreamBus } from './stream-bus/stream-bus.js';
 import { buildServer } from './transport/http/server.js';
 import { SseHub } from './transport/http/sse-hub.js';
@@ -44,7 +44,6 @@ export async function createApp(
 ): Promise<App> {
   const models = overrides.models ?? loadModelCatalog(config);
   const store = overrides.store ?? await openStore(config.databaseUrl, { server: true });
-  const bus = memoryStreamBus();
   const { moderation } = config;
   const moderator = moderation.baseUrl
     ? openAiModerator({ baseUrl: moderation.baseUrl, apiKey: moderation.apiKey, model: moderation.model })
@@ -52,6 +51,12 @@ export async function createApp(
   const secret = resolveSecret(config.secret, config.dataDir);
   // Request lines name capability URLs without their tokens (see request-log.ts).
   const log = pino({ level: config.logLevel, serializers: { req: requestLogValue } });
+  const bus = await openStreamBus(config.redisUrl, {
+    keyPrefix: config.redisKeyPrefix,
+    // A reply's stream outlives the longest reply, and no more when its process dies before ending it.
+    maxLifeMs: config.timeouts.totalMs + 300_000,
+    onError: (err) => log.error({ err }, 'stream bus'),
+  });
   const hub = new SseHub(config.keepAliveMs);
   const retriever = overrides.retriever ?? openRetriever(store, config.knowledge, log);
   const blobs = localBlobStore(path.join(config.dataDir, 'blobs'));

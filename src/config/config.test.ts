@@ -59,6 +59,8 @@ describe('loadConfig', () => {
     ['RETRIEVAL_MIN_RELEVANCE', '1.5'], ['RETRIEVAL_MIN_RELEVANCE', 'high'],
     ['DATABASE_URL', 'mysql://db/parley'], ['DATABASE_URL', 'sqlite:'],
     ['DATABASE_URL', 'postgres://'], ['DATABASE_URL', 'postgres://db.internal'], ['DATABASE_URL', 'postgresql://db:port/x'],
+    ['REDIS_URL', 'localhost:6379'], ['REDIS_URL', 'http://cache:6379'], ['REDIS_URL', 'redis://'], ['REDIS_URL', 'redis://cache:port'],
+    ['REDIS_URL', 'redis://cache:6379/zero'], ['REDIS_KEY_PREFIX', 'has space'],
   ])('refuses %s=%j with a message naming it', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.variable).toBe(name);
@@ -83,6 +85,23 @@ describe('DATABASE_URL', () => {
     expect(err.message).toContain('postgres://parley:***@db.internal');
     expect(err.message).not.toContain('s3cret');
     expect(configError({ DATABASE_URL: 'postgres://u:p@ss@db:port/x' }).message).not.toContain('p@ss');
+  });
+});
+
+describe('REDIS_URL', () => {
+  it('is absent by default (the in-process bus) and taken as given when valid', () => {
+    expect(loadConfig({}, '/tmp').redisUrl).toBeUndefined();
+    for (const url of ['redis://127.0.0.1:6379', 'redis://cache', 'rediss://user:pw@cache.internal:6380/2', 'redis://:pw@cache/0']) {
+      expect(loadConfig({ REDIS_URL: url }, '/tmp').redisUrl).toBe(url);
+    }
+  });
+
+  it('explains a bad URL without showing its password', () => {
+    const err = configError({ REDIS_URL: 'redis://:s3cret@cache:6379/x' });
+    expect(err.message).toContain('database is a number');
+    expect(err.message).toContain('redis://:***@cache');
+    expect(err.message).not.toContain('s3cret');
+    expect(configError({ REDIS_URL: 'redis://u:p@ss@cache/x' }).message).not.toContain('p@ss');
   });
 });
 

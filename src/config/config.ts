@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { bool, duration, httpUrl, int, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
+import { readHttpTimeouts, type HttpTimeouts } from './http-timeouts.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
@@ -31,6 +32,8 @@ export interface Config {
   keepAliveMs: number;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** HTTP_*_TIMEOUT: bounds on each phase of a request. */
+  http: HttpTimeouts;
   /** The single provider set by LLM_* variables (PARLEY_MODELS can add more). */
   llm: {
     provider: 'openai' | 'anthropic';
@@ -113,6 +116,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     keepAliveMs: read(env, 'STREAM_KEEPALIVE', duration(10, 3_600_000), 15_000),
     bodyLimitBytes: read(env, 'BODY_LIMIT_BYTES', int(1024, 256 * 1024 * 1024), 2 * 1024 * 1024),
     trustProxy: read(env, 'TRUST_PROXY', bool, false),
+    http: readHttpTimeouts(env),
     llm: {
       provider: read(env, 'LLM_PROVIDER', oneOf('openai', 'anthropic'), 'openai'),
       baseUrl: read(env, 'LLM_BASE_URL', httpUrl),

@@ -172,4 +172,9 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       $fn$;
     `,
   },
+  {
+    version: 2,
+    name: 'leases on replies in progress: the process generating a reply renews it; an expired one is failed',
+    sql: `ALTER TABLE messages ADD COLUMN lease_until BIGINT;`,
+  },
 ];

@@ -103,7 +103,7 @@ export interface Folder {
   created_at: number;
 }
 
-export type DocumentStatus = 'syncing' | 'synced' | 'failed' | 'sync_failed';
+export type DocumentStatus = 'syncing' | 'synced' | 'sync_failed';
 
 export interface Document {
   id: string;

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { bool, duration, httpUrl, int, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
+import { bool, duration, httpUrl, int, num, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
+
+/** The largest page a list gives (`per_page`, `PER_PAGE`). */
+export const MAX_PER_PAGE = 100;
 
 // Where they were first declared, so that importers need not know the split.
 export { ConfigError } from './config-error.js';
@@ -33,6 +36,8 @@ export interface Config {
     model: string | undefined;
     contextTokens: number;
     maxReplyTokens: number;
+    /** Credits one reply costs, shown in `usage.credits` (a model in PARLEY_MODELS can say otherwise). */
+    creditsPerReply: number;
   };
   /** Path of a JSON file naming providers and models (see model-catalog.ts). */
   modelsFile: string | undefined;
@@ -45,6 +50,13 @@ export interface Config {
   authCacheMs: number;
   /** Folders, documents, imports and retrieval (see knowledge-config.ts). */
   knowledge: KnowledgeConfig;
+  /** How lists are read when a request does not say (see pagination.ts). */
+  lists: {
+    /** The hosted service lists newest first; `oldest` is Parley's own option. */
+    order: 'newest' | 'oldest';
+    /** A page's size when `per_page` is not given; undefined: each list's published default. */
+    perPage: number | undefined;
+  };
 }
 
 /** DATABASE_URL, whose password never appears in the error that refuses it. */
@@ -90,6 +102,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       model: read(env, 'LLM_MODEL', str),
       contextTokens: read(env, 'LLM_CONTEXT_TOKENS', int(256, 100_000_000), 8192),
       maxReplyTokens: read(env, 'LLM_MAX_REPLY_TOKENS', int(1, 10_000_000), 1024),
+      creditsPerReply: read(env, 'LLM_CREDITS_PER_REPLY', num(0, 1_000_000), 1),
     },
     modelsFile: read(env, 'PARLEY_MODELS', (raw) => path.resolve(cwd, raw)),
     timeouts: {
@@ -109,5 +122,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     shutdownGraceMs: read(env, 'SHUTDOWN_GRACE', duration(0, 600_000), 10_000),
     authCacheMs: read(env, 'AUTH_CACHE_TTL', duration(0, 60_000), 1_000),
     knowledge: readKnowledgeConfig(env),
+    lists: {
+      order: read(env, 'LIST_ORDER', oneOf('newest', 'oldest'), 'newest'),
+      perPage: read(env, 'PER_PAGE', int(1, MAX_PER_PAGE)),
+    },
   };
 }

@@ -172,4 +172,12 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       $fn$;
     `,
   },
+  {
+    version: 2,
+    name: 'bot descriptions, credits per reply',
+    sql: `
+      ALTER TABLE bots ADD COLUMN description TEXT;
+      ALTER TABLE messages ADD COLUMN credits DOUBLE PRECISION;
+    `,
+  },
 ];

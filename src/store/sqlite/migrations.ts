@@ -182,4 +182,12 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX import_jobs_document ON import_jobs(document_id);
     `,
   },
+  {
+    version: 6,
+    name: 'bot descriptions, credits per reply',
+    sql: `
+      ALTER TABLE bots ADD COLUMN description TEXT;
+      ALTER TABLE messages ADD COLUMN credits REAL;
+    `,
+  },
 ];

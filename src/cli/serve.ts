@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { createApp } from '../app.js';
 import type { Config } from '../config/config.js';
 import { bootstrapFirstRun } from '../domain/bootstrap-first-run.js';
@@ -10,9 +11,13 @@ export async function serve(config: Config): Promise<void> {
   const first = await bootstrapFirstRun(app.store, config.llm.model ?? null);
   let address: string;
   try {
+    // fastify's listen neither resolves nor rejects for a HOST that does not resolve (the process
+    // then just exits 0), so the name is looked up first.
+    await lookup(config.host);
     address = await app.listen();
   } catch (err) {
-    await app.close().catch(() => {});
+    // Not app.close(): a server that never listened does not finish closing, and the exit that
+    // follows closes the store as well.
     throw listenError(err, config.host, config.port);
   }
   if (first) {

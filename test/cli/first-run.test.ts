@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../support/start-parley.js';
-import { ensureBuilt, serve, type Served } from '../support/run-cli.js';
+import { ensureBuilt, runCli, serve, type Served } from '../support/run-cli.js';
 
 /** A new user's first minutes: nothing configured, a fresh data folder, one document. */
 describe('first run', { timeout: 120_000 }, () => {
@@ -54,5 +55,31 @@ describe('first run', { timeout: 120_000 }, () => {
     expect(question).toMatchObject({ machine: false, content: 'What is the wifi password?' });
     expect(question).not.toHaveProperty('usage');
     expect(answer.sources.data).toEqual([expect.objectContaining({ document_id: doc.json.data.id, document_name: 'Office handbook' })]);
+  });
+});
+
+describe('start-up errors', { timeout: 60_000 }, () => {
+  let dataDir: string;
+  beforeAll(() => {
+    ensureBuilt();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'parley-listen-'));
+  }, 120_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('a port in use or a bad HOST is one line on stderr and exit code 1, not a stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const inUse = runCli(['serve'], dataDir, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+      expect(inUse.status).toBe(1);
+      expect(inUse.stderr).toBe(`parley: cannot listen on 127.0.0.1:${port}: the port is already in use (another server? set PORT to a free one)\n`);
+    } finally {
+      taken.close();
+    }
+    const badHost = runCli(['serve'], dataDir, { PORT: '0', HOST: 'no-such-host.invalid', LOG_LEVEL: 'silent' });
+    expect(badHost.status).toBe(1);
+    expect(badHost.stderr).toMatch(/^parley: cannot listen on no-such-host\.invalid:0: .+\n$/);
+    expect(badHost.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { requestLogValue } from './transport/http/request-log.js';
 import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.js';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/resolve-secret.js';
@@ -16,7 +17,7 @@ import { loadTokenizer } from './domain/token-count.js';
 import { openAiModerator } from './moderation/openai-moderator.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
-import { memoryStreamBus } from './stream-bus/memory/memory-stream-bus.js';
+import { openStreamBus } from './stream-bus/open-stream-bus.js';
 import type { StreamBus } from './stream-bus/stream-bus.js';
 import { buildServer } from './transport/http/server.js';
 import { SseHub } from './transport/http/sse-hub.js';
@@ -43,13 +44,19 @@ export async function createApp(
 ): Promise<App> {
   const models = overrides.models ?? loadModelCatalog(config);
   const store = overrides.store ?? await openStore(config.databaseUrl, { server: true });
-  const bus = memoryStreamBus();
   const { moderation } = config;
   const moderator = moderation.baseUrl
     ? openAiModerator({ baseUrl: moderation.baseUrl, apiKey: moderation.apiKey, model: moderation.model })
     : undefined;
   const secret = resolveSecret(config.secret, config.dataDir);
-  const log = pino({ level: config.logLevel });
+  // Request lines name capability URLs without their tokens (see request-log.ts).
+  const log = pino({ level: config.logLevel, serializers: { req: requestLogValue } });
+  const bus = await openStreamBus(config.redisUrl, {
+    keyPrefix: config.redisKeyPrefix,
+    // A reply's stream outlives the longest reply, and no more when its process dies before ending it.
+    maxLifeMs: config.timeouts.totalMs + 300_000,
+    onError: (err) => log.error({ err }, 'stream bus'),
+  });
   const hub = new SseHub(config.keepAliveMs);
   const retriever = overrides.retriever ?? openRetriever(store, config.knowledge, log);
   const blobs = localBlobStore(path.join(config.dataDir, 'blobs'));

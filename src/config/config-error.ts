@@ -1,6 +1,7 @@
 /** A variable whose value Parley cannot use: the message names it and says what it expects. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, expectation: string, raw: string) {
-    super(`${variable} ${expectation} (got ${JSON.stringify(raw)})`);
+  /** `raw` is the value as shown in the message; null for values never shown (secrets). */
+  constructor(readonly variable: string, expectation: string, raw: string | null) {
+    super(raw === null ? `${variable} ${expectation}` : `${variable} ${expectation} (got ${JSON.stringify(raw)})`);
   }
 }

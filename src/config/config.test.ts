@@ -23,6 +23,8 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2 * 1024 * 1024, trustProxy: false, publicUrl: undefined, shutdownGraceMs: 10_000,
     });
     expect(c.databaseUrl).toBe(`sqlite:${path.join(cwd, 'data', 'parley.db')}`);
+    expect(c.knowledge.retrievalMinRelevance).toBe(0.35);
+    expect(loadConfig({ RETRIEVAL_MIN_RELEVANCE: '0' }, cwd).knowledge.retrievalMinRelevance).toBe(0);
   });
 
   it('reads the variables, an empty one counting as unset', () => {
@@ -54,14 +56,25 @@ describe('loadConfig', () => {
     ['STREAM_URL_TTL', '10x'], ['STREAM_URL_TTL', '0'],
     ['STREAM_KEEPALIVE', 'often'],
     ['SHUTDOWN_GRACE', '-5s'],
-    ['PARLEY_SECRET', 'too short'],
+    ['RETRIEVAL_MIN_RELEVANCE', '1.5'], ['RETRIEVAL_MIN_RELEVANCE', 'high'],
     ['DATABASE_URL', 'mysql://db/parley'], ['DATABASE_URL', 'sqlite:'],
     ['DATABASE_URL', 'postgres://'], ['DATABASE_URL', 'postgres://db.internal'], ['DATABASE_URL', 'postgresql://db:port/x'],
+    ['REDIS_URL', 'localhost:6379'], ['REDIS_URL', 'http://cache:6379'], ['REDIS_URL', 'redis://'], ['REDIS_URL', 'redis://cache:port'],
+    ['REDIS_URL', 'redis://cache:6379/zero'], ['REDIS_KEY_PREFIX', 'has space'],
   ])('refuses %s=%j with a message naming it', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.variable).toBe(name);
     expect(err.message.startsWith(`${name} `)).toBe(true);
     expect(err.message).toContain(JSON.stringify(value));
+  });
+});
+
+describe('PARLEY_SECRET', () => {
+  it('refuses one shorter than 32 characters, naming the variable and the length, never the value', () => {
+    const err = configError({ PARLEY_SECRET: 'hunter2-is-short' });
+    expect(err.variable).toBe('PARLEY_SECRET');
+    expect(err.message).toMatch(/^PARLEY_SECRET expects a string of at least 32 characters \(got 16\)$/);
+    expect(err.message).not.toContain('hunter2');
   });
 });
 
@@ -72,6 +85,23 @@ describe('DATABASE_URL', () => {
     expect(err.message).toContain('postgres://parley:***@db.internal');
     expect(err.message).not.toContain('s3cret');
     expect(configError({ DATABASE_URL: 'postgres://u:p@ss@db:port/x' }).message).not.toContain('p@ss');
+  });
+});
+
+describe('REDIS_URL', () => {
+  it('is absent by default (the in-process bus) and taken as given when valid', () => {
+    expect(loadConfig({}, '/tmp').redisUrl).toBeUndefined();
+    for (const url of ['redis://127.0.0.1:6379', 'redis://cache', 'rediss://user:pw@cache.internal:6380/2', 'redis://:pw@cache/0']) {
+      expect(loadConfig({ REDIS_URL: url }, '/tmp').redisUrl).toBe(url);
+    }
+  });
+
+  it('explains a bad URL without showing its password', () => {
+    const err = configError({ REDIS_URL: 'redis://:s3cret@cache:6379/x' });
+    expect(err.message).toContain('database is a number');
+    expect(err.message).toContain('redis://:***@cache');
+    expect(err.message).not.toContain('s3cret');
+    expect(configError({ REDIS_URL: 'redis://u:p@ss@cache/x' }).message).not.toContain('p@ss');
   });
 });
 

@@ -5,6 +5,8 @@ import { bool, duration, httpUrl, int, num, oneOf, read, str, type Env, type Par
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
+import { parseRedisUrl, redisUrlWithoutPassword } from './redis-url.js';
+import { MIN_SECRET_LENGTH } from './resolve-secret.js';
 
 /** The largest page a list gives (`per_page`, `PER_PAGE`). */
 export const MAX_PER_PAGE = 100;
@@ -19,6 +21,10 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string;
+  /** The stream bus on Redis; absent: the in-process bus (one process). */
+  redisUrl: string | undefined;
+  /** Before every Redis key and channel, so that several deployments can share one Redis. */
+  redisKeyPrefix: string;
   /** Absent means: generate one and keep it in the data folder (see resolve-secret.ts). */
   secret: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -70,11 +76,31 @@ function readDatabaseUrl(env: Env, fallback: string): string {
   }
 }
 
-const secretParser: Parser<string> = (raw) => {
-  if (raw.length < 32) throw new Error('expects a string of at least 32 characters');
+/** REDIS_URL, whose password never appears in the error that refuses it. */
+function readRedisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return parseRedisUrl(raw);
+  } catch (err) {
+    throw new ConfigError('REDIS_URL', (err as Error).message, redisUrlWithoutPassword(raw));
+  }
+}
+
+const keyPrefixParser: Parser<string> = (raw) => {
+  if (!/^[\x21-\x7e]{1,64}$/.test(raw)) throw new Error('expects 1 to 64 printable characters without spaces');
   return raw;
 };
 
+/** PARLEY_SECRET, whose value never appears in the error that refuses it (its length does). */
+function readSecret(env: Env): string | undefined {
+  const raw = env.PARLEY_SECRET;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('PARLEY_SECRET', `expects a string of at least ${MIN_SECRET_LENGTH} characters (got ${raw.length})`, null);
+  }
+  return raw;
+}
 
 /** Reads `.env` (when present; real environment variables win) and validates every variable. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -87,7 +113,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host: read(env, 'HOST', str, '127.0.0.1'),
     dataDir,
     databaseUrl: readDatabaseUrl(env, `sqlite:${path.join(dataDir, 'parley.db')}`),
-    secret: read(env, 'PARLEY_SECRET', secretParser),
+    redisUrl: readRedisUrl(env),
+    redisKeyPrefix: read(env, 'REDIS_KEY_PREFIX', keyPrefixParser, 'parley:'),
+    secret: readSecret(env),
     logLevel: read(env, 'LOG_LEVEL', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info'),
     publicUrl: read(env, 'PUBLIC_URL', httpUrl),
     streamPublicUrl: read(env, 'STREAM_PUBLIC_URL', httpUrl),

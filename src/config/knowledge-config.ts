@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { DEFAULT_MIN_RELEVANCE } from '../retriever/relevance.js';
 import { ConfigError } from './config-error.js';
 import { duration, httpUrl, int, num, read, str, type Env, type Parser } from './env-parsers.js';
 
@@ -28,6 +29,8 @@ export interface KnowledgeConfig {
   };
   /** Passages handed to a reply. */
   retrievalPassages: number;
+  /** The relevance floor: the least share of a question's weight a passage must contain to be found (0–1). */
+  retrievalMinRelevance: number;
 }
 
 const MB = 1024 * 1024;
@@ -78,5 +81,6 @@ export function readKnowledgeConfig(env: Env): KnowledgeConfig {
       minSimilarity: read(env, 'EMBEDDINGS_MIN_SIMILARITY', num(-1, 1), 0.25),
     },
     retrievalPassages: read(env, 'RETRIEVAL_PASSAGES', int(1, 50), 5),
+    retrievalMinRelevance: read(env, 'RETRIEVAL_MIN_RELEVANCE', num(0, 1), DEFAULT_MIN_RELEVANCE),
   };
 }

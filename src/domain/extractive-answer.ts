@@ -16,7 +16,7 @@ export function extractiveAnswer(passages: RetrievedPassage[]): string {
   if (!passages.length) return NOTHING_FOUND;
   const quotes = passages
     .slice(0, EXTRACTIVE_PASSAGES)
-    .map((p) => `From "${p.documentName}":\n> ${p.passage.trim().replace(/\n+/g, '\n> ')}`);
+    .map((p) => `From "${p.documentName}"${p.section.length ? ` (${p.section.join(' › ')})` : ''}:\n> ${p.passage.trim().replace(/\n+/g, '\n> ')}`);
   return `Here is what the knowledge base says:\n\n${quotes.join('\n\n')}`;
 }
 

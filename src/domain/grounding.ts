@@ -2,9 +2,19 @@ import type { ChatMessage } from '../chat-model/chat-model.js';
 import type { RetrievedPassage } from '../retriever/retriever.js';
 import type { SourceRef } from './entities.js';
 
-/** The instruction and the passages the model is asked to answer from, as one system message. */
+/** What the model is told when no passage reaches the relevance floor. */
+export const NOTHING_IN_KNOWLEDGE_BASE =
+  'The knowledge base has nothing on this question. Say so plainly, and do not present anything you add as coming from it.';
+
+/**
+ * The instruction and the passages the model is asked to answer from, as one system message; with
+ * no passages, the plain statement that the knowledge base has nothing on the question.
+ */
 export function groundingMessage(passages: RetrievedPassage[]): ChatMessage {
-  const numbered = passages.map((p, i) => `[${i + 1}] (${p.documentName})\n${p.passage}`).join('\n\n');
+  if (!passages.length) return { role: 'system', content: NOTHING_IN_KNOWLEDGE_BASE };
+  const numbered = passages
+    .map((p, i) => `[${i + 1}] (${[p.documentName, ...p.section].join(' › ')})\n${p.passage}`)
+    .join('\n\n');
   return {
     role: 'system',
     content:

@@ -12,8 +12,9 @@ export async function openReplyFeed(
 ): Promise<ReplyFeed | undefined> {
   const message = await deps.store.messages.get(grant.accountId, grant.replyId);
   if (!message || !message.machine) return undefined;
-  const live = deps.bus.feed(grant.replyId);
+  const live = await deps.bus.feed(grant.replyId);
   if (live) return live;
   const sources = message.status === 'done' ? (await deps.store.messages.sources([message.id])).get(message.id) : undefined;
-  return deps.bus.feed(grant.replyId) ?? storedReplyFeed(deps.store, message, undefined, sources);
+  // Asked again: the reply may have started on the bus while the store was read.
+  return (await deps.bus.feed(grant.replyId)) ?? storedReplyFeed(deps.store, message, undefined, sources);
 }

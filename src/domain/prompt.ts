@@ -14,22 +14,22 @@ export interface Prompt {
  * earlier messages as fit in `contextTokens` less the reply's maximum (newest kept first, none cut
  * in half), then the new message. The system messages and the new message are always sent.
  */
-export function buildPrompt(
+export async function buildPrompt(
   bot: Bot, newestFirst: HistoryMessage[], message: HistoryMessage, budget: { contextTokens: number; maxReplyTokens: number },
   extraSystem: ChatMessage[] = [],
-): Prompt {
+): Promise<Prompt> {
   const system: ChatMessage[] = [
     ...(bot.systemPrompt ? [{ role: 'system' as const, content: bot.systemPrompt }] : []),
     ...extraSystem,
   ];
   const last: ChatMessage = { role: 'user', content: message.content };
   // Counted by id, so that the next reply in the conversation finds this message's count kept.
-  const fixed = countPromptTokens(system) + messageTokens(message.id, message.content);
+  const fixed = await countPromptTokens(system) + await messageTokens(message.id, message.content);
   let room = budget.contextTokens - budget.maxReplyTokens - fixed;
   let tokens = fixed;
   const earlier: ChatMessage[] = [];
   for (const m of newestFirst) {
-    const size = messageTokens(m.id, m.content);
+    const size = await messageTokens(m.id, m.content);
     if (room < size) break;
     room -= size;
     tokens += size;

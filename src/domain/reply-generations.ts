@@ -4,7 +4,7 @@ import type { ChatMessage, ChatRequest } from '../chat-model/chat-model.js';
 import type { Moderator } from '../moderation/moderator.js';
 import type { Retriever } from '../retriever/retriever.js';
 import type { Store } from '../store/store.js';
-import type { ReplyPublisher, StreamBus } from '../stream-bus/stream-bus.js';
+import type { ReplyFeed, ReplyPublisher, StreamBus } from '../stream-bus/stream-bus.js';
 import type { Bot, Message, MessageSource, SourceRef, TokenUsage } from './entities.js';
 import { EXTRACTIVE_PASSAGES, extractiveAnswer, wordPieces } from './extractive-answer.js';
 import { groundingMessage, sourcesOf } from './grounding.js';
@@ -12,7 +12,7 @@ import { retrieveForConversation } from './retrieve-for-conversation.js';
 import type { Logger } from './logger.js';
 import { buildPrompt } from './prompt.js';
 import { streamWithFallback, type AttemptPolicy } from './stream-with-fallback.js';
-import { countTokens } from './token-count.js';
+import { countTokensInTurns } from './token-count.js';
 
 export interface GenerationSettings extends AttemptPolicy {
   /** The longest a whole reply may take, retries included. */
@@ -72,6 +72,23 @@ interface Running {
   done: Promise<ReplyResult>;
 }
 
+/** Settles when `feed` has ended, or after `ms`. */
+function endOf(feed: ReplyFeed, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const ended = () => feed.read(Number.MAX_SAFE_INTEGER).ending !== undefined;
+    if (ended()) return resolve();
+    const timer = setTimeout(done, ms);
+    const unwatch = feed.watch(() => {
+      if (ended()) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      unwatch();
+      resolve();
+    }
+  });
+}
+
 /** How many earlier messages are read before the token budget picks among them. */
 const HISTORY_ROWS = 200;
 
@@ -82,10 +99,13 @@ const HISTORY_ROWS = 200;
 export class ReplyGenerations {
   private readonly running = new Map<number, Running>();
   private readonly checkpointTimer: NodeJS.Timeout;
+  private readonly unwatchStops: () => void;
 
   constructor(private readonly deps: GenerationDeps, private readonly settings: GenerationSettings) {
     this.checkpointTimer = setInterval(() => void this.checkpoint(), settings.checkpointMs);
     this.checkpointTimer.unref();
+    // A stop sent to another process reaches the one generating the reply through the bus.
+    this.unwatchStops = deps.bus.onStop((replyId) => void this.stopHere(replyId));
   }
 
   get activeCount(): number {
@@ -101,10 +121,23 @@ export class ReplyGenerations {
   }
 
   /**
-   * Stops a running generation: the upstream request is aborted and the reply keeps what was
-   * generated. Resolves with the outcome, or undefined when the reply is not running here.
+   * Stops a generation wherever it runs: the upstream request is aborted and the reply keeps what
+   * was generated. Resolves with the outcome when it ran here; when it runs in another process,
+   * with undefined once its end is on the bus (or after `remoteWaitMs`, or at once when no bus
+   * carries it: then it is not running anywhere).
    */
-  stop(replyId: number): Promise<ReplyResult> | undefined {
+  async stop(replyId: number, remoteWaitMs = 5_000): Promise<ReplyResult | undefined> {
+    const here = this.stopHere(replyId);
+    if (here) return here;
+    const feed = await this.deps.bus.feed(replyId);
+    if (!feed || feed.read(Number.MAX_SAFE_INTEGER).ending) return undefined;
+    await this.deps.bus.requestStop(replyId);
+    await endOf(feed, remoteWaitMs);
+    return undefined;
+  }
+
+  /** Stops the generation if it runs in this process; its outcome, or undefined. */
+  private stopHere(replyId: number): Promise<ReplyResult> | undefined {
     const run = this.running.get(replyId);
     if (!run) return undefined;
     run.stopped = true;
@@ -115,6 +148,7 @@ export class ReplyGenerations {
   /** Lets running generations finish for up to `graceMs`, then fails the rest. */
   async shutdown(graceMs: number): Promise<void> {
     clearInterval(this.checkpointTimer);
+    this.unwatchStops();
     const all = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
@@ -166,7 +200,7 @@ export class ReplyGenerations {
         error: outcome.ok || run.stopped ? undefined : outcome.error.message,
         usage: {
           ...((outcome.ok ? outcome.usage : undefined) ?? {
-            promptTokens: plan.promptTokens, completionTokens: countTokens(run.text), estimated: true,
+            promptTokens: plan.promptTokens, completionTokens: await countTokensInTurns(run.text), estimated: true,
           }),
           // Charged at the rate of the model that wrote the reply (the fallback's, if it took over).
           credits: (outcome.ok && plan.targets.find((t) => t.name === outcome.model) || plan.targets[0]).creditsPerReply,
@@ -194,8 +228,9 @@ export class ReplyGenerations {
     const passages = await this.retrieve(job, this.settings.groundingPassages);
     const history = await this.deps.store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
     const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
-    const grounding: ChatMessage[] = passages.length ? [groundingMessage(passages)] : [];
-    const prompt = buildPrompt(job.bot, history, job.user, {
+    // A bot that reads folders is told when they hold nothing on the question, so that it says so.
+    const grounding: ChatMessage[] = job.folderIds.length ? [groundingMessage(passages)] : [];
+    const prompt = await buildPrompt(job.bot, history, job.user, {
       contextTokens: targets[0].contextTokens, maxReplyTokens,
     }, grounding);
     return {
@@ -207,34 +242,47 @@ export class ReplyGenerations {
     };
   }
 
-  /** Stores the reply's outcome, then ends its stream: a reader that sees the end finds the reply stored. */
+  /**
+   * Stores the reply's outcome, then ends its stream: a reader that sees the end finds the reply
+   * stored. The reply always ends: when its outcome cannot be stored it is stored as failed, and
+   * its stream ends with an error either way, so nothing is left in progress while this runs.
+   */
   private async record(
     job: ReplyJob, run: Running, written: Written, publisher: ReplyPublisher, userFlagged: Promise<boolean> | undefined,
   ): Promise<ReplyResult> {
     const { store, log, moderator } = this.deps;
-    const { error, sources } = written;
-    const failed = error !== undefined;
-    const content = failed ? error : run.text;
-    const usage = failed ? null : written.usage;
+    const { sources } = written;
+    let { error } = written;
+    let failed = error !== undefined;
+    let content = failed ? error! : run.text;
+    let usage = failed ? null : written.usage;
     let { flagged } = written;
-    if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content);
+    if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content).catch(() => false);
+    const refund = { accountId: job.user.accountId, sentAt: job.user.createdAt };
     try {
       await store.messages.finishReply(job.reply.id, {
-        content,
-        status: failed ? 'failed' : 'done',
-        usage,
-        flagged,
-        refund: failed ? { accountId: job.user.accountId, sentAt: job.user.createdAt } : undefined,
+        content, status: failed ? 'failed' : 'done', usage, flagged,
+        refund: failed ? refund : undefined,
         sources: failed ? undefined : sources,
       });
     } catch (err) {
       log.error({ err, replyId: job.reply.id }, 'could not store the finished reply');
+      error = 'The reply could not be stored because of an internal error.';
+      failed = true;
+      content = error;
+      usage = null;
+      flagged = false;
+      // The simplest outcome there is; if even this cannot be written, the next start fails the reply.
+      await store.messages.finishReply(job.reply.id, { content, status: 'failed', usage: null, flagged: false, refund })
+        .catch((again: unknown) => log.error({ err: again, replyId: job.reply.id }, 'could not store the reply as failed'));
     }
     if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
     let recorded: MessageSource[] | undefined;
     if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
-    publisher.end({ error, usage: usage ?? undefined, sources: recorded });
-    if (await userFlagged) await store.messages.setFlagged(job.user.id).catch(() => {});
+    // The reply is stored already: a bus that lost its end leaves readers to the store's copy.
+    await publisher.end({ error, usage: usage ?? undefined, sources: recorded })
+      .catch((err: unknown) => log.error({ err, replyId: job.reply.id }, 'the stream bus could not carry the reply'));
+    if (await userFlagged?.catch(() => false)) await store.messages.setFlagged(job.user.id).catch(() => {});
     return { content, failed, stopped: run.stopped, usage, flagged };
   }
 

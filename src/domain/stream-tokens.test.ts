@@ -62,6 +62,13 @@ describe('StreamTokens', () => {
     }
   });
 
+  it('refuses tokens that decode to JSON other than an envelope object', () => {
+    const tokens = new StreamTokens('s'.repeat(32));
+    for (const json of ['null', '0', 'true', '"x"', '[]', '{}']) {
+      expect(tokens.open(Buffer.from(json).toString('base64url'))).toEqual({ ok: false, reason: 'invalid' });
+    }
+  });
+
   it('refuses truncated, extended, empty and garbage tokens', () => {
     const sealed = tokens.seal(grant);
     for (const bad of [

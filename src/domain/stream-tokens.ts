@@ -41,12 +41,15 @@ export class StreamTokens {
     // Base64 has spare bits, so several strings decode alike; accept only the one we would have made,
     // so that changing any character of a token is caught.
     if (json.toString('base64url') !== token) return undefined;
-    let parts: { iv?: unknown; value?: unknown; tag?: unknown };
+    let parsed: unknown;
     try {
-      parts = JSON.parse(json.toString('utf8'));
+      parsed = JSON.parse(json.toString('utf8'));
     } catch {
       return undefined;
     }
+    // `null`, `7`, `"x"`, `[]`: valid JSON, but no envelope; malformed like any other.
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    const parts = parsed as { iv?: unknown; value?: unknown; tag?: unknown };
     if (typeof parts.iv !== 'string' || typeof parts.value !== 'string' || typeof parts.tag !== 'string') return undefined;
     const iv = Buffer.from(parts.iv, 'base64');
     const value = Buffer.from(parts.value, 'base64');
@@ -56,7 +59,9 @@ export class StreamTokens {
       const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
       decipher.setAuthTag(tag);
       const plain = Buffer.concat([decipher.update(value), decipher.final()]).toString('utf8');
-      const [replyId, accountId, expiresAt] = JSON.parse(plain) as number[];
+      const sealed: unknown = JSON.parse(plain);
+      if (!Array.isArray(sealed) || sealed.length !== 3 || !sealed.every(Number.isSafeInteger)) return undefined;
+      const [replyId, accountId, expiresAt] = sealed as number[];
       return { replyId, accountId, expiresAt };
     } catch {
       return undefined;

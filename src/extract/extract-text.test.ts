@@ -14,6 +14,14 @@ describe('extractText', () => {
     expect(text).toContain('Soup & bread');
     expect(text).not.toContain('var x');
   });
+  it('keeps Markdown as written, HTML in its code samples included', async () => {
+    const md = '# Setup\n\n```html\n<html><body><p>Hi</p></body></html>\n```\n\nDone.';
+    expect(await extractText(Buffer.from(md), 'md')).toBe(md);
+  });
+  it('marks the headings and preformatted blocks of HTML', async () => {
+    const text = await extractText(Buffer.from('<html><body><h2>Install</h2><p>Run:</p><pre>npm i\n  --save</pre></body></html>'), 'html');
+    expect(text).toBe('## Install\n\nRun:\n\n```\nnpm i\n  --save\n```');
+  });
   it('reads a PDF', async () => {
     const text = await extractText(makePdf(['The warranty lasts two years.', 'Batteries (not included).']), 'pdf');
     expect(text).toContain('The warranty lasts two years.');

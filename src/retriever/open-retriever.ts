@@ -16,6 +16,10 @@ export function embedderFor(config: KnowledgeConfig): Embedder | undefined {
 /** The retriever that lives beside the store: passages are indexed in the store's own database. */
 export function openRetriever(store: Store, config: KnowledgeConfig, log: Logger): Retriever {
   const embedder = embedderFor(config);
-  if ('db' in store) return sqliteRetriever((store as SqliteStore).db, { embedder, log, minSimilarity: config.embeddings.minSimilarity });
+  if ('db' in store) {
+    return sqliteRetriever((store as SqliteStore).db, {
+      embedder, log, minSimilarity: config.embeddings.minSimilarity, minRelevance: config.retrievalMinRelevance,
+    });
+  }
   throw new Error('no retriever adapter for this store');
 }

@@ -22,19 +22,22 @@ export interface RetrievedPassage {
   documentId: number;
   documentName: string;
   passage: string;
+  /** The titles of the sections the passage sits in, outermost first; empty before the first heading. */
+  section: string[];
   /** Higher is more relevant; comparable only within one result list. */
   score: number;
 }
 
 /**
- * The retrieval port: splits documents into passages, indexes them, and finds those that best
- * answer a question. Adapters: `sqlite/` (FTS5 with BM25, plus vectors when an embedder is set).
+ * The retrieval port: splits documents into passages (see split-passages.ts), indexes them, and
+ * finds those that best answer a question, none when nothing is relevant enough. Adapters:
+ * `sqlite/` (FTS5 with BM25, plus vectors when an embedder is set).
  */
 export interface Retriever {
   /** Replaces whatever was indexed for the document; returns how many passages it now has. */
   index(doc: IndexedDocument): Promise<{ passages: number }>;
   /** Forgets the document's passages. */
   remove(accountId: number, documentId: number): Promise<void>;
-  /** The best passages, best first. */
+  /** The best passages, best first; empty when none reaches the relevance floor. */
   retrieve(query: RetrieveQuery): Promise<RetrievedPassage[]>;
 }

@@ -21,7 +21,12 @@ export interface FeedRead {
   ending: ReplyEnding | undefined;
 }
 
-/** A reply that readers can follow from any offset while it is being generated. */
+/**
+ * A reply that readers can follow from any offset while it is being generated. Reading is
+ * synchronous on purpose, for every adapter: a network adapter reads ahead into this process and
+ * calls the watchers as more arrives, so the per-chunk path allocates no promise and the SSE
+ * writer can stop reading while its socket is full.
+ */
 export interface ReplyFeed {
   read(offset: number): FeedRead;
   /** Calls `listener` whenever there is more to read; returns the function that stops it. */
@@ -30,14 +35,31 @@ export interface ReplyFeed {
 
 /** Written by the one generation that owns the reply. */
 export interface ReplyPublisher {
+  /**
+   * Adds text. Never waits and returns nothing (one promise per chunk is what the hot path must
+   * not cost): an adapter that sends it elsewhere queues it in order, and a failure to carry it
+   * is reported by `end`.
+   */
   append(text: string): void;
-  end(ending: ReplyEnding): void;
+  /** Ends the reply; settles once a reader in any process can read the end, rejects if the bus lost any of it. */
+  end(ending: ReplyEnding): Promise<void>;
 }
 
-/** Carries replies in flight from their generation to their readers. */
+/**
+ * Carries replies in flight from their generation to their readers, in this process or (for a
+ * network adapter) in any process on the same engine.
+ */
 export interface StreamBus {
+  /** Starts carrying a reply; its text and end come through the publisher. */
   open(replyId: number): ReplyPublisher;
-  /** The live (or just finished) reply, or undefined when this bus does not carry it. */
-  feed(replyId: number): ReplyFeed | undefined;
+  /**
+   * The live (or just finished) reply, or undefined when the bus does not carry it: it never did,
+   * or the reply ended longer ago than the bus keeps ended replies (the store has it then).
+   */
+  feed(replyId: number): Promise<ReplyFeed | undefined>;
+  /** Asks whichever process generates `replyId` to stop it; settles once the request is sent. */
+  requestStop(replyId: number): Promise<void>;
+  /** Calls `listener` for each stop requested through any bus on the same engine; returns the function that stops it. */
+  onStop(listener: (replyId: number) => void): () => void;
   close(): Promise<void>;
 }

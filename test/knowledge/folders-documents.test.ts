@@ -73,6 +73,18 @@ describe('folders and documents', () => {
     expect(text).not.toContain('<p>');
   });
 
+  it('keeps all the text of pasted Markdown whose code sample holds HTML, and finds it', async () => {
+    const folder = await makeFolder(t);
+    const md = '# Static pages\n\nServe a page like this one:\n\n```html\n<!DOCTYPE html>\n<html>\n<body>\n  <h1>Hello</h1>\n</body>\n</html>\n```\n\n' +
+      '## Caching\n\nPages are cached for 600 seconds by the edge server.\n';
+    const id = await addText(t, folder, 'Pages', md);
+    expect((await t.api('GET', `/documents/${id}/content`)).text).toBe(md);
+    const hits = await parley.app.retriever.retrieve({
+      accountId: t.account.id, folderIds: [decodeId('folder', folder)!], query: 'How long are pages cached?', limit: 3,
+    });
+    expect(hits[0].passage).toBe('Caching\n\nPages are cached for 600 seconds by the edge server.');
+  });
+
   it('validates documents: fields, unknown folder, content up to 768 KB', async () => {
     const folder = await makeFolder(t);
     const missing = await t.api('POST', '/documents', {});

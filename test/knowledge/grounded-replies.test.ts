@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTHING_FOUND } from '../../src/domain/extractive-answer.js';
+import { NOTHING_IN_KNOWLEDGE_BASE } from '../../src/domain/grounding.js';
 import { decodeId } from '../../src/transport/public-ids.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { assemble, readSse } from '../support/sse-reader.js';
@@ -82,6 +83,15 @@ describe('grounded replies with a model', () => {
     expect(r.stored.sources).toEqual({ data: [] });
   });
 
+  it('tells the model plainly when the knowledge base has nothing on the question', async () => {
+    upstream.scripts.set('How many days does a cat sleep?', { chunks: ['The knowledge base does not say.'] });
+    const r = await ask(kb.t, 'How many days does a cat sleep?');
+    const system = upstream.requests.at(-1)!.body.messages.filter((m) => m.role === 'system').map((m) => m.content);
+    expect(system).toContain(NOTHING_IN_KNOWLEDGE_BASE);
+    expect(system.join('\n')).not.toContain(REFUNDS);
+    expect(r.sources).toBeUndefined();
+  });
+
   it('replays the sources from the store to a late reader', async () => {
     const r = await ask(kb.t, 'Shipping to Norway?');
     expect(r.sources[0].document_id).toBe(kb.shipping);
@@ -113,6 +123,13 @@ describe('extractive mode: no model configured', () => {
 
   it('says plainly when the knowledge base has nothing on the question', async () => {
     const r = await ask(kb.t, 'What is the airspeed velocity of an unladen swallow?');
+    expect(r.text).toBe(NOTHING_FOUND);
+    expect(r.sources).toBeUndefined();
+  });
+
+  it('says "nothing found" to a question that shares only one common word with the documents', async () => {
+    // "days" is in both documents; "cat" and "sleep" in none.
+    const r = await ask(kb.t, 'How many days does a cat sleep?');
     expect(r.text).toBe(NOTHING_FOUND);
     expect(r.sources).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sqliteRetriever } from '../../src/retriever/sqlite/sqlite-retriever.js';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database.js';
+import { evaluateRetrieval, formatReport, type EvalSet } from '../support/retrieval-eval.js';
 
 interface QualitySet {
   documents: { key: string; name: string; text: string }[];
@@ -31,5 +32,20 @@ describe('retrieval quality', () => {
     console.log(`retrieval quality: hit@1 ${(hits1 / set.questions.length).toFixed(3)}, hit@3 ${hitAt3.toFixed(3)} ` +
       `over ${set.questions.length} questions${misses.length ? `; missed: ${misses.join('; ')}` : ''}`);
     expect(hitAt3).toBeGreaterThanOrEqual(MIN_HIT_AT_3);
+  });
+
+  // Real public documents (READMEs of well-known libraries, see test/fixtures/readmes/SOURCES.md) and
+  // the tuning questions; bench/retrieval-quality.ts also reports the held-out set.
+  it('answers developers\' questions from real READMEs, and says "nothing found" when none answers', async () => {
+    const readmes = JSON.parse(readFileSync(new URL('../fixtures/readme-questions.json', import.meta.url), 'utf8')) as EvalSet;
+    const r = await evaluateRetrieval(new URL('../fixtures/readmes/', import.meta.url), readmes);
+    console.log(`README retrieval (tuning set): ${formatReport(r)}\n  ${r.misses.join('\n  ')}`);
+    // The levels measured when the ranking was last tuned: a change that lowers any of them is a regression.
+    expect(r.questions).toBe(30);
+    expect(r.hitAt1).toBeGreaterThanOrEqual(27);
+    expect(r.hitAt3).toBeGreaterThanOrEqual(29);
+    expect(r.answerPhrase).toBeGreaterThanOrEqual(25);
+    expect(r.sourcePrecision).toBeGreaterThanOrEqual(0.8);
+    expect(r.nothingFound).toBe(r.unanswerable);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { countTokens, loadTokenizer } from '../../src/domain/token-count.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { newConversation } from '../support/sse-reader.js';
@@ -58,4 +59,54 @@ describe('conversation context by tokens', () => {
     const older = oldest.role === 'user' ? 'ok' : `question ${n - 1} ` + 'lorem ipsum '.repeat(8);
     expect(tokens + 4 + countTokens(older)).toBeGreaterThan(400 - 100);
   });
+});
+
+describe('token counting never holds the event loop', () => {
+  let upstream: ScriptedOpenAi;
+  let parley: RunningParley;
+
+  beforeAll(async () => {
+    await loadTokenizer();
+    upstream = await new ScriptedOpenAi().start();
+    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'scripted', LLM_CONTEXT_TOKENS: '1000000' });
+  });
+  afterAll(async () => {
+    await parley.stop();
+    await upstream.stop();
+  });
+
+  it('a 300,000-letter reply, counted and then sent back as history, stalls nothing', async () => {
+    const t = await parley.tenant();
+    const conv = await newConversation(t);
+    // One run of letters: cl100k's worst case, one pre-token whose merge is quadratic in its length.
+    upstream.scripts.set('long', { chunks: Array.from({ length: 300 }, () => 'a'.repeat(1000)) });
+    upstream.scripts.set('emoji', { chunks: Array.from({ length: 100 }, () => 'é😀'.repeat(500)) });
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    let slowest = 0;
+    const probe = setInterval(async () => {
+      const started = performance.now();
+      await fetch(`${parley.url}/healthz`).catch(() => undefined);
+      slowest = Math.max(slowest, performance.now() - started);
+    }, 20);
+    try {
+      for (const content of ['long', 'emoji', 'and the next one']) {
+        const r = await t.api('POST', '/messages', { content, conversation_id: conv });
+        expect(r.status).toBe(200);
+      }
+    } finally {
+      clearInterval(probe);
+      delay.disable();
+    }
+    // The history went back to the model whole (the context is large enough) and the counts are sane.
+    expect(upstream.requests.at(-1)!.body.messages.some((m) => m.content.length === 300_000)).toBe(true);
+    const listed = await t.api('GET', `/messages?conversation_id=${conv}&includes=usage&per_page=100`);
+    const long = listed.json.data.find((m: { content: string }) => m.content.length === 300_000);
+    expect(long.usage.completion_tokens).toBeGreaterThan(300_000 / 64);
+    expect(long.usage.completion_tokens).toBeLessThan(300_000);
+    console.log(`longest event-loop stall ${(delay.max / 1e6).toFixed(1)} ms, slowest /healthz ${slowest.toFixed(1)} ms`);
+    // Generous bounds for a shared machine: before the fix one such reply froze the process for about 90 s.
+    expect(delay.max / 1e6).toBeLessThan(400);
+    expect(slowest).toBeLessThan(1000);
+  }, 60_000);
 });

@@ -45,6 +45,26 @@ describe('token usage', () => {
     expect(m.json.data.usage.estimated).toBe(true);
   });
 
+  it('counts that are not numbers are replaced by an estimate, and the reply still ends', async () => {
+    for (const [i, counts] of [[{}, 3], [true, false], ['12', 2], [-1, 2], [1.5, 2]].entries()) {
+      const content = `odd counts ${i}`;
+      upstream.scripts.set(content, {
+        chunks: ['Hello', ' world'], usage: { prompt_tokens: counts[0], completion_tokens: counts[1] } as never,
+      });
+      const blocking = await t.api('POST', '/messages', { content, conversation_id: conv });
+      expect(blocking.status).toBe(200);
+      expect(blocking.json.data.content).toBe('Hello world');
+      const m = await t.api('GET', `/messages/${blocking.json.data.id}?includes=usage`);
+      expect(m.json.data.usage).toMatchObject({ completion_tokens: 2, estimated: true });
+      // A reader arriving later gets the whole reply and its end.
+      const sent = await sendForStream(t, conv, content);
+      const read = await readSse(sent.stream_url, { timeoutMs: 5000 });
+      expect(read.ended).toBe(true);
+      expect(read.events.at(-1)?.data).toBe('[END]');
+      expect(JSON.parse(read.events.find((e) => e.event === 'usage')!.data)).toMatchObject({ completion_tokens: 2 });
+    }
+  });
+
   it('parley usage adds up an account’s replies', async () => {
     const fresh = await parley.tenant();
     const c = await newConversation(fresh);

@@ -82,6 +82,9 @@ describe('when the model fails', () => {
     'hang mid-stream': { chunks: ['first ', 'never'], hangAfter: 1 },
     'hang at once': { chunks: ['never'], hangAfter: 0 },
     garbage: { chunks: ['fine ', 'so far '], garbage: '{this is not json' },
+    'number text': { chunks: ['fine '], garbage: JSON.stringify({ choices: [{ index: 0, delta: { content: 42 } }] }) },
+    'object text': { chunks: [], garbage: JSON.stringify({ choices: [{ index: 0, delta: { content: { text: 'x' } } }] }) },
+    'choices not a list': { chunks: ['a'], garbage: JSON.stringify({ choices: 'many' }) },
     'no finish': { chunks: ['cut'], noDone: true, finishReason: '' },
   };
 
@@ -120,6 +123,35 @@ describe('when the model fails', () => {
   it('garbage in the stream', async () => {
     await expectFailedStream(parley, t, 'garbage', 'fine so far ');
     await expectFailedBlocking(t, 'garbage');
+  });
+
+  it('a chunk whose text is not a string is a malformed stream, not an internal error', async () => {
+    expect(await expectFailedStream(parley, t, 'number text', 'fine ')).toMatch(/malformed/);
+    expect(await expectFailedBlocking(t, 'object text')).toMatch(/malformed/);
+    expect(await expectFailedStream(parley, t, 'choices not a list', 'a')).toMatch(/malformed/);
+  });
+
+  it('a reply whose outcome cannot be stored is stored as failed, and its stream still ends', async () => {
+    const messages = parley.app.store.messages;
+    const original = messages.finishReply.bind(messages);
+    let thrown = 0;
+    messages.finishReply = async (id, outcome) => {
+      if (outcome.status === 'done' && thrown++ === 0) throw new Error('the disk is full');
+      return original(id, outcome);
+    };
+    try {
+      const conversationId = await newConversation(t);
+      const r = await t.api('POST', '/messages', { content: 'cannot store', conversation_id: conversationId });
+      expect(r.status).toBe(500);
+      expectReadable(r.json.message);
+      const listed = await listMessages(t, conversationId);
+      expect(listed[1]).toMatchObject({ machine: true, failed_responding: true, content: r.json.message });
+      const later = await readSse(await startStream(t, conversationId, 'now it stores'), { timeoutMs: 5000 });
+      expect(later.ended).toBe(true);
+    } finally {
+      messages.finishReply = original;
+    }
+    expect(thrown).toBeGreaterThan(0);
   });
 
   it('a stream that ends without a finish reason or [DONE] is not a whole reply', async () => {

@@ -59,6 +59,12 @@ describe('the stream token', () => {
     }
   });
 
+  it('answers 404 JSON to tokens that decode to JSON other than an object (null, numbers, strings, lists)', async () => {
+    for (const json of ['null', '0', '7', 'true', 'false', '"iv"', '[]', '[1,2,3]', '{}', '{"iv":null}']) {
+      await expect404(`${parley.url}/stream/${Buffer.from(json).toString('base64url')}`);
+    }
+  });
+
   it('answers 404 JSON (not 414 or a router error) to a very long token', async () => {
     await expect404(`${parley.url}/stream/${'x'.repeat(3000)}`);
   });

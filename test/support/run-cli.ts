@@ -53,6 +53,8 @@ export interface Served {
   url: string;
   /** Everything printed on stdout so far. */
   stdout(): string;
+  /** Everything printed on stderr so far. */
+  stderr(): string;
   /** Sends SIGTERM (or `signal`) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -78,7 +80,7 @@ export function serve(dataDir: string, extra: Record<string, string> = {}): Prom
       if (!m) return;
       clearTimeout(timer);
       resolve({
-        child, url: m[1], stdout: () => out,
+        child, url: m[1], stdout: () => out, stderr: () => err,
         stop: (signal = 'SIGTERM') => {
           child.kill(signal);
           return exited;
@@ -86,4 +88,17 @@ export function serve(dataDir: string, extra: Record<string, string> = {}): Prom
       });
     });
   });
+}
+
+/** The first-start banner's key pattern (the banner is printed just after "Server listening"). */
+const BANNER_KEY = /^ {2}(parley_[A-Za-z0-9_-]{16,})$/m;
+
+/** The API key of the first-start banner, once it is printed (it follows "Server listening" by a moment). */
+export async function bannerKey(server: Served, timeoutMs = 10_000): Promise<string> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
+    const m = BANNER_KEY.exec(server.stdout());
+    if (m) return m[1];
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no first-start key within ${timeoutMs} ms:\n${server.stdout()}`);
 }

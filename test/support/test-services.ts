@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /**
@@ -59,3 +60,30 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * The Redis server tests use: PARLEY_TEST_REDIS_URL (or TEST_REDIS_URL), else the local default.
+ * Other test runs share it, so every test gives its keys a unique prefix (`testKeyPrefix`).
+ */
+export const TEST_REDIS_URL = process.env.PARLEY_TEST_REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+
+/** Whether Redis answers; as `postgresAvailable`, it throws instead of returning false when services are required. */
+export async function redisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+    return true;
+  } catch (err) {
+    const why = `Redis at ${url} does not answer (${(err as Error).message})`;
+    if (servicesRequired()) throw new Error(`${why}; PARLEY_REQUIRE_SERVICES or CI is set, so tests that need it fail`);
+    console.warn(`${why}: skipping the tests that need it (set PARLEY_TEST_REDIS_URL to run them)`);
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A key prefix no other test run uses. */
+export const testKeyPrefix = (label = 'test') => `parley-test:${label}:${process.pid}:${randomBytes(4).toString('hex')}:`;

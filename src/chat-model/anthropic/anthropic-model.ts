@@ -2,6 +2,7 @@ import { ChatModelError, type ChatEnd, type ChatModel, type ChatRequest } from '
 import { closedBeforeTheEnd, malformed, parseEvent, streamEvents, type EventDecoder } from '../stream-events.js';
 import { toAnthropicMessages } from './to-anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
+import { reportedUsage } from '../reported-usage.js';
 
 export interface AnthropicOptions {
   /** Up to and including the version: https://api.anthropic.com/v1 */
@@ -14,13 +15,16 @@ export interface AnthropicOptions {
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
+/** As the provider should send it; every field is checked before use, since any may have another type. */
 interface EventJson {
-  type: string;
-  message?: { usage?: { input_tokens?: number; output_tokens?: number } };
-  delta?: { type?: string; text?: string; stop_reason?: string | null };
-  usage?: { input_tokens?: number; output_tokens?: number };
-  error?: { type?: string; message?: string };
+  type?: unknown;
+  message?: { usage?: { input_tokens?: unknown; output_tokens?: unknown } } | null;
+  delta?: { type?: unknown; text?: unknown; stop_reason?: unknown } | null;
+  usage?: { input_tokens?: unknown; output_tokens?: unknown } | null;
+  error?: { type?: unknown; message?: unknown } | null;
 }
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The Anthropic Messages API with `stream: true`. */
 export function anthropicModel(options: AnthropicOptions): ChatModel {
@@ -50,8 +54,9 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
 
 /** Reads the Messages API's typed events, up to `message_stop`. */
 function messagesDecoder(): EventDecoder {
-  let inputTokens = 0;
-  let outputTokens = 0;
+  // Counts as reported; a count that is not a number makes the whole usage Parley's estimate.
+  let inputTokens: unknown = 0;
+  let outputTokens: unknown = 0;
   let stopReason: string | undefined;
   return {
     event(data) {
@@ -62,10 +67,14 @@ function messagesDecoder(): EventDecoder {
           inputTokens = json.message?.usage?.input_tokens ?? 0;
           outputTokens = json.message?.usage?.output_tokens ?? 0;
           return undefined;
-        case 'content_block_delta':
-          return json.delta?.type === 'text_delta' ? json.delta.text || undefined : undefined;
+        case 'content_block_delta': {
+          if (json.delta?.type !== 'text_delta') return undefined;
+          const piece = json.delta.text;
+          if (piece === undefined || piece === null || piece === '') return undefined;
+          return typeof piece === 'string' ? piece : malformed();
+        }
         case 'message_delta':
-          stopReason = json.delta?.stop_reason ?? stopReason;
+          stopReason = text(json.delta?.stop_reason) ?? stopReason;
           if (json.usage?.output_tokens !== undefined) outputTokens = json.usage.output_tokens;
           if (json.usage?.input_tokens !== undefined) inputTokens = json.usage.input_tokens;
           return undefined;
@@ -73,13 +82,13 @@ function messagesDecoder(): EventDecoder {
           return {
             type: 'finish',
             finishReason: mapAnthropicStopReason(stopReason),
-            usage: { promptTokens: inputTokens, completionTokens: outputTokens },
+            usage: reportedUsage(inputTokens, outputTokens),
           };
         case 'error': {
-          const kind = json.error?.type;
+          const kind = text(json.error?.type);
           return {
             type: 'error',
-            error: new ChatModelError(`The model reported an error: ${json.error?.message ?? kind ?? 'unknown'}`, {
+            error: new ChatModelError(`The model reported an error: ${text(json.error?.message) ?? kind ?? 'unknown'}`, {
               isRetryable: kind === 'overloaded_error' || kind === 'api_error' || kind === 'rate_limit_error',
             }),
           };

@@ -2,6 +2,7 @@ import type { TokenUsage } from '../../domain/entities.js';
 import { ChatModelError, type ChatEnd, type ChatModel, type ChatRequest } from '../chat-model.js';
 import { closedBeforeTheEnd, malformed, parseEvent, streamEvents, type EventDecoder } from '../stream-events.js';
 import { mapOpenAiFinishReason } from './map-openai-finish-reason.js';
+import { reportedUsage } from '../reported-usage.js';
 
 export interface OpenAiCompatibleOptions {
   /** Up to and including the version, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
@@ -10,10 +11,11 @@ export interface OpenAiCompatibleOptions {
   defaultModel?: string;
 }
 
+/** As the provider should send it; every field is checked before use, since any may have another type. */
 interface ChunkJson {
-  choices?: { delta?: { content?: string | null; refusal?: string | null }; finish_reason?: string | null }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
-  error?: { message?: string };
+  choices?: { delta?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }[];
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
+  error?: { message?: unknown };
 }
 
 /** Chat completions with `stream: true`, as OpenAI, Ollama, vLLM, llama.cpp and LM Studio serve them. */
@@ -48,14 +50,23 @@ function completionsDecoder(): EventDecoder {
       const json = parseEvent<ChunkJson>(data);
       if (!json) return malformed();
       if (json.error) {
-        return { type: 'error', error: new ChatModelError(`The model reported an error: ${json.error.message ?? 'unknown'}`) };
+        const message = typeof json.error === 'object' && typeof json.error.message === 'string' ? json.error.message : 'unknown';
+        return { type: 'error', error: new ChatModelError(`The model reported an error: ${message}`) };
       }
-      const choice = json.choices?.[0];
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (json.usage) {
-        usage = { promptTokens: json.usage.prompt_tokens ?? 0, completionTokens: json.usage.completion_tokens ?? 0 };
+      if (json.choices !== undefined && !Array.isArray(json.choices)) return malformed();
+      const choice: unknown = json.choices?.[0];
+      if (choice !== undefined && (typeof choice !== 'object' || choice === null)) return malformed();
+      const { delta, finish_reason } = (choice ?? {}) as NonNullable<ChunkJson['choices']>[number];
+      if (delta !== undefined && delta !== null && typeof delta !== 'object') return malformed();
+      if (typeof finish_reason === 'string') finishReason = finish_reason || finishReason;
+      else if (finish_reason !== undefined && finish_reason !== null) return malformed();
+      if (json.usage && typeof json.usage === 'object') {
+        // Counts that are not counts are dropped: the reply is then counted here, marked estimated.
+        usage = reportedUsage(json.usage.prompt_tokens, json.usage.completion_tokens);
       }
-      return choice?.delta?.content || undefined;
+      const content = delta?.content;
+      if (content === undefined || content === null || content === '') return undefined;
+      return typeof content === 'string' ? content : malformed();
     },
     // Some servers close without [DONE]; a finish reason still means the reply is whole.
     closed: () => (finishReason ? finish() : closedBeforeTheEnd()),

@@ -2,8 +2,9 @@ import type { BlobStore } from '../../blob-store/blob-store.js';
 import { extractText } from '../../extract/extract-text.js';
 import { ExtractionError } from '../../extract/extraction-error.js';
 import { formatOf, type FileFormat } from '../../extract/file-formats.js';
-import { htmlText, looksLikeHtml } from '../../extract/html-text.js';
+import { htmlText } from '../../extract/html-text.js';
 import { plainText } from '../../extract/plain-text.js';
+import { detectTextFormat } from '../../extract/text-format.js';
 import type { ImportPayload } from '../../store/knowledge-repos.js';
 import { guardedFetch, type FetchLimits } from '../../webpage/guarded-fetch.js';
 import { readableText } from '../../webpage/readable-text.js';
@@ -25,7 +26,8 @@ export async function convertImport(
 ): Promise<Converted> {
   switch (payload.kind) {
     case 'text':
-      return { text: looksLikeHtml(payload.content) ? htmlText(payload.content) : payload.content };
+      // Markdown and plain text are stored as written: their structure is what passages follow.
+      return { text: detectTextFormat(payload.content) === 'html' ? htmlText(payload.content) : payload.content };
     case 'file': {
       const format = formatOf(payload.fileName);
       if (!format) throw new ExtractionError('The file format is not supported.');

@@ -1,9 +1,10 @@
 import type { Logger } from '../../domain/logger.js';
 import { dot, normalize, type Embedder } from '../embeddings/embedder.js';
-import { ftsQueryOf, queryTerms } from '../fts-query.js';
+import { ftsQueryOf, ftsString, queryTerms } from '../fts-query.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
+import { DEFAULT_MIN_RELEVANCE, inverseDocumentFrequency, rankByRelevance } from '../relevance.js';
 import type { RetrievedPassage, Retriever } from '../retriever.js';
-import { splitPassages } from '../split-passages.js';
+import { splitPassages, type Passage } from '../split-passages.js';
 
 /** The slice of better-sqlite3 this adapter needs. */
 export interface SqliteLike {
@@ -15,9 +16,19 @@ export interface SqliteLike {
   transaction(fn: (...args: any[]) => any): (...args: any[]) => any;
 }
 
-interface PassageRow { id: number; document_id: number; document_name: string; text: string; score: number }
+interface PassageRow { id: number; document_id: number; document_name: string; section: string; text: string; score: number }
 
 export const DEFAULT_MIN_SIMILARITY = 0.25;
+
+/**
+ * BM25 weights of the full-text columns (document name, section titles, passage text): a word in
+ * a document's name or in the titles above a passage says more about what it is about than the
+ * same word in its body.
+ */
+const COLUMN_WEIGHTS = [3, 2, 1];
+
+/** Candidates the relevance floor is applied to, at least: it may leave few of them. */
+const MIN_CANDIDATES = 20;
 
 /**
  * In a large index, a term found in more than this share of passages is dropped from a question:
@@ -30,18 +41,29 @@ const COMMON_TERMS_FROM_PASSAGES = 2000;
 /** How many candidates each method brings to the fusion, per result wanted. */
 const CANDIDATES_PER_RESULT = 4;
 
+export interface SqliteRetrieverOptions {
+  embedder?: Embedder;
+  log?: Logger;
+  /** Below this cosine similarity a passage is no vector hit. */
+  minSimilarity?: number;
+  /**
+   * The relevance floor, 0 to 1: the least share of a question's weight (its terms, each by its
+   * rarity) that a passage must contain to be found by full text. 0 lets any shared word through.
+   */
+  minRelevance?: number;
+}
+
 /**
  * Retrieval over the store's own SQLite database (tables `passages` and `passages_fts`, see
  * migration 4): BM25 full-text ranking, fused with cosine similarity when an embedder is given.
  */
-export function sqliteRetriever(
-  db: SqliteLike, options: { embedder?: Embedder; log?: Logger; minSimilarity?: number } = {},
-): Retriever {
+export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions = {}): Retriever {
   const { embedder, log } = options;
   // Below this cosine similarity a passage is unrelated, however few others there are.
   const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
-  const insert = db.prepare(`INSERT INTO passages (account_id, folder_id, document_id, document_name, ordinal, text)
-    VALUES (?, ?, ?, ?, ?, ?) RETURNING id`);
+  const minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
+  const insert = db.prepare(`INSERT INTO passages (account_id, folder_id, document_id, document_name, ordinal, section, text)
+    VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`);
   const setEmbedding = db.prepare('UPDATE passages SET embedding = ? WHERE id = ?');
   // `+account_id` keeps SQLite from choosing the (account, folder) index, which would scan the
   // whole account for each document.
@@ -49,20 +71,28 @@ export function sqliteRetriever(
   const scope = `p.account_id = ? AND p.folder_id IN (SELECT value FROM json_each(?))
     AND (? IS NULL OR p.document_id IN (SELECT value FROM json_each(?)))`;
   // bm25() is lower for better matches; negated so that higher is better, as the port promises.
-  const fullText = db.prepare(`SELECT p.id, p.document_id, p.document_name, p.text, -bm25(passages_fts) AS score
+  const bm25 = `bm25(passages_fts, ${COLUMN_WEIGHTS.join(', ')})`;
+  const fullText = db.prepare(`SELECT p.id, p.document_id, p.document_name, p.section, p.text, -${bm25} AS score
     FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
     WHERE passages_fts MATCH ? AND ${scope}
-    ORDER BY bm25(passages_fts) LIMIT ?`);
+    ORDER BY ${bm25} LIMIT ?`);
+  // Term statistics over the whole index, as BM25's own are.
+  const passageCount = db.prepare('SELECT count(*) AS n FROM passages');
+  const termCount = db.prepare('SELECT count(*) AS n FROM passages_fts WHERE passages_fts MATCH ?');
+  const termIn = db.prepare(`SELECT rowid AS id FROM passages_fts
+    WHERE passages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`);
   const vectors = db.prepare(`SELECT p.id, p.embedding FROM passages p WHERE p.embedding IS NOT NULL AND ${scope}`);
   // max(id) stands in for the passage count: close enough for a threshold, and instant.
   const approxPassages = db.prepare('SELECT coalesce(max(id), 0) AS n FROM passages');
   const termDocs = db.prepare('SELECT term, doc FROM passages_vocab WHERE term IN (SELECT value FROM json_each(?))');
-  const byIds = db.prepare(`SELECT id, document_id, document_name, text FROM passages
+  const byIds = db.prepare(`SELECT id, document_id, document_name, section, text FROM passages
     WHERE id IN (SELECT value FROM json_each(?))`);
 
-  const replace = db.transaction((doc: Parameters<Retriever['index']>[0], texts: string[]) => {
+  const replace = db.transaction((doc: Parameters<Retriever['index']>[0], passages: Passage[]) => {
     removeDoc.run(doc.accountId, doc.documentId);
-    return texts.map((t, i) => (insert.all(doc.accountId, doc.folderId, doc.documentId, doc.documentName, i, t)[0] as { id: number }).id);
+    return passages.map((p, i) => (insert.all(
+      doc.accountId, doc.folderId, doc.documentId, doc.documentName, i, JSON.stringify(p.section), p.text,
+    )[0] as { id: number }).id);
   });
   const storeEmbeddings = db.transaction((ids: number[], vecs: Float32Array[]) => {
     ids.forEach((id, i) => setEmbedding.run(Buffer.from(normalize(vecs[i]).buffer), id));
@@ -82,8 +112,27 @@ export function sqliteRetriever(
     return [...terms].sort((a, b) => docs.get(a)! - docs.get(b)!).slice(0, 2);
   }
 
+  /** The candidates that reach the relevance floor, best first (see relevance.ts). */
+  function relevant(rows: PassageRow[], terms: string[]): PassageRow[] {
+    if (!rows.length) return rows;
+    const total = (passageCount.all()[0] as { n: number }).n;
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const weights: number[] = [];
+    const anywhere: Set<number>[] = [];
+    const inText: Set<number>[] = [];
+    for (const term of terms) {
+      const fts = ftsString(term);
+      weights.push(inverseDocumentFrequency(total, (termCount.all(fts)[0] as { n: number }).n));
+      anywhere.push(new Set((termIn.all(fts, ids) as { id: number }[]).map((r) => r.id)));
+      inText.push(new Set((termIn.all(`{text} : ${fts}`, ids) as { id: number }[]).map((r) => r.id)));
+    }
+    return rankByRelevance(rows.map((r) => ({
+      ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),
+    })), weights, minRelevance);
+  }
+
   const toPassage = (r: Omit<PassageRow, 'score'>, score: number): RetrievedPassage => ({
-    documentId: r.document_id, documentName: r.document_name, passage: r.text, score,
+    documentId: r.document_id, documentName: r.document_name, section: JSON.parse(r.section) as string[], passage: r.text, score,
   });
 
   async function vectorSearch(query: string, args: unknown[], limit: number): Promise<number[] | undefined> {
@@ -106,16 +155,16 @@ export function sqliteRetriever(
 
   return {
     async index(doc) {
-      const texts = splitPassages(doc.text);
-      const ids = replace(doc, texts);
-      if (embedder && texts.length) {
+      const passages = splitPassages(doc.text);
+      const ids = replace(doc, passages);
+      if (embedder && passages.length) {
         try {
-          storeEmbeddings(ids, await embedder.embed(texts));
+          storeEmbeddings(ids, await embedder.embed(passages.map((p) => p.text)));
         } catch (err) {
           log?.warn({ err, documentId: doc.documentId }, 'could not embed the passages; the document is found by full text only');
         }
       }
-      return { passages: texts.length };
+      return { passages: passages.length };
     },
 
     async remove(accountId, documentId) {
@@ -126,9 +175,11 @@ export function sqliteRetriever(
       if (!folderIds.length || limit <= 0) return [];
       const focus = documentIds?.length ? JSON.stringify(documentIds) : null;
       const args = [accountId, JSON.stringify(folderIds), focus, focus];
-      const match = ftsQueryOf(searchTerms(query));
-      const candidates = embedder ? limit * CANDIDATES_PER_RESULT : limit;
-      const textRows = match ? (fullText.all(match, ...args, candidates) as PassageRow[]) : [];
+      const terms = searchTerms(query);
+      const match = ftsQueryOf(terms);
+      const candidates = Math.max(MIN_CANDIDATES, embedder ? limit * CANDIDATES_PER_RESULT : limit);
+      const found = match ? (fullText.all(match, ...args, candidates) as PassageRow[]) : [];
+      const textRows = relevant(found, terms).slice(0, embedder ? limit * CANDIDATES_PER_RESULT : limit);
       if (!embedder) return textRows.map((r) => toPassage(r, r.score));
 
       const vectorIds = await vectorSearch(query, args, candidates);

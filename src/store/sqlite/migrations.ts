@@ -184,6 +184,30 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   },
   {
     version: 6,
+    name: 'retrieval: passages know their section; document names and section titles indexed apart, to weigh more',
+    sql: `
+      ALTER TABLE passages ADD COLUMN section TEXT NOT NULL DEFAULT '[]';
+      DROP TABLE passages_vocab;
+      DROP TRIGGER passages_ai;
+      DROP TRIGGER passages_ad;
+      DROP TABLE passages_fts;
+      CREATE VIRTUAL TABLE passages_fts USING fts5(
+        document_name, section, text,
+        content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, document_name, section, text) VALUES (new.id, new.document_name, new.section, new.text);
+      END;
+      CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, document_name, section, text)
+          VALUES ('delete', old.id, old.document_name, old.section, old.text);
+      END;
+      INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+      CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, row);
+    `,
+  },
+  {
+    version: 7,
     name: 'bot descriptions, credits per reply',
     sql: `
       ALTER TABLE bots ADD COLUMN description TEXT;

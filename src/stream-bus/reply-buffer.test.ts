@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedRead, ReplyFeed } from '../stream-bus.js';
-import { memoryStreamBus } from './memory-stream-bus.js';
+import { ReplyBuffer } from './reply-buffer.js';
+import type { FeedRead, ReplyFeed } from './stream-bus.js';
 
 const textOf = (read: FeedRead) => read.chunks.map((c) => c.text).join('');
 
@@ -16,15 +16,14 @@ function drain(feed: ReplyFeed, offset: number): string {
   }
 }
 
-describe('memoryStreamBus', () => {
+describe('ReplyBuffer', () => {
   const pieces = ['Hel', 'lo', ', ', 'wörld ', '😀', '!\n', 'end'];
   const full = pieces.join('');
 
   function published() {
-    const bus = memoryStreamBus();
-    const pub = bus.open(1);
+    const pub = new ReplyBuffer();
     for (const p of pieces) pub.append(p);
-    return { bus, pub, feed: bus.feed(1)! };
+    return { pub, feed: pub };
   }
 
   it('gives each chunk the reply length (UTF-16 code units) after it', () => {
@@ -68,18 +67,16 @@ describe('memoryStreamBus', () => {
   });
 
   it('ignores empty pieces (they would repeat an id)', () => {
-    const bus = memoryStreamBus();
-    const pub = bus.open(2);
+    const pub = new ReplyBuffer();
     pub.append('a');
     pub.append('');
     pub.append('b');
-    expect(bus.feed(2)!.read(0).chunks).toEqual([{ text: 'a', end: 1 }, { text: 'b', end: 2 }]);
+    expect(pub.read(0).chunks).toEqual([{ text: 'a', end: 1 }, { text: 'b', end: 2 }]);
   });
 
   it('tells watchers about each new piece and the end, and stops after the end or unwatch', () => {
-    const bus = memoryStreamBus();
-    const pub = bus.open(3);
-    const feed = bus.feed(3)!;
+    const pub = new ReplyBuffer();
+    const feed = pub;
     let a = 0;
     let b = 0;
     feed.watch(() => a++);
@@ -96,33 +93,29 @@ describe('memoryStreamBus', () => {
     expect(c).toBe(0);
   });
 
-  it('carries only the replies it was given, and keeps a finished one for a while', async () => {
-    const bus = memoryStreamBus({ retainMs: 30 });
-    expect(bus.feed(9)).toBeUndefined();
-    const pub = bus.open(9);
-    pub.append('kept');
-    pub.end({});
-    expect(textOf(bus.feed(9)!.read(0))).toBe('kept');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(bus.feed(9)).toBeUndefined();
-  });
-
-  it('forgets everything on close', async () => {
-    const { bus } = published();
-    await bus.close();
-    expect(bus.feed(1)).toBeUndefined();
+  it('tells its owner when the first watcher comes and the last one leaves, or the reply ends', () => {
+    const seen: boolean[] = [];
+    const buf = new ReplyBuffer((watched) => seen.push(watched));
+    const a = buf.watch(() => {});
+    const b = buf.watch(() => {});
+    a();
+    a();
+    b();
+    expect(seen).toEqual([true, false]);
+    buf.watch(() => {});
+    buf.end({});
+    expect(seen).toEqual([true, false, true, false]);
   });
 
   it('finds the right chunk among many (the search, not just the last-chunk shortcut)', () => {
-    const bus = memoryStreamBus();
-    const pub = bus.open(4);
+    const pub = new ReplyBuffer();
     let text = '';
     for (let i = 0; i < 500; i++) {
       const piece = `${i},`;
       text += piece;
       pub.append(piece);
     }
-    const feed = bus.feed(4)!;
+    const feed = pub;
     for (const offset of [0, 1, 2, 37, 500, 1000, 1889, text.length - 1, text.length]) {
       expect(textOf(feed.read(offset)), `offset ${offset}`).toBe(text.slice(offset));
     }

@@ -1,0 +1,39 @@
+/**
+ * Retrieval quality on real public documents (test/fixtures/readmes, READMEs of well-known
+ * libraries): the tuning questions the test suite runs, and the held-out questions nothing was
+ * tuned on. Each question is answered as the extractive mode answers it.
+ *
+ *   npx tsx bench/retrieval-quality.ts [--json] [--misses]
+ *
+ * Prints a Markdown table (or one JSON object per set with --json): hit@1, hit@3, answer-phrase
+ * recall, source precision and "nothing found" on unanswerable questions. RETRIEVAL_MIN_RELEVANCE
+ * sets the relevance floor, as for the server.
+ */
+import { readFileSync } from 'node:fs';
+import { readKnowledgeConfig } from '../src/config/knowledge-config.js';
+import { evaluateRetrieval, type EvalReport, type EvalSet } from '../test/support/retrieval-eval.js';
+
+const asJson = process.argv.includes('--json');
+const misses = process.argv.includes('--misses');
+const minRelevance = readKnowledgeConfig(process.env).retrievalMinRelevance;
+const documents = new URL('../test/fixtures/readmes/', import.meta.url);
+const sets: [string, URL][] = [
+  ['tuning (test suite)', new URL('../test/fixtures/readme-questions.json', import.meta.url)],
+  ['held-out', new URL('./fixtures/readme-questions-held-out.json', import.meta.url)],
+];
+
+const rows: [string, EvalReport][] = [];
+for (const [name, file] of sets) {
+  const set = JSON.parse(readFileSync(file, 'utf8')) as EvalSet;
+  rows.push([name, await evaluateRetrieval(documents, set, { minRelevance })]);
+}
+if (asJson) {
+  for (const [name, r] of rows) process.stdout.write(JSON.stringify({ name: `retrieval quality, ${name}`, minRelevance, ...r, misses: undefined }) + '\n');
+} else {
+  process.stdout.write(`Relevance floor ${minRelevance}\n\n| questions | hit@1 | hit@3 | answer phrase | source precision | nothing found |\n|---|---|---|---|---|---|\n`);
+  for (const [name, r] of rows) {
+    process.stdout.write(`| ${name}: ${r.questions} + ${r.unanswerable} unanswerable | ${r.hitAt1}/${r.questions} | ${r.hitAt3}/${r.questions} | ` +
+      `${r.answerPhrase}/${r.questions} | ${(100 * r.sourcePrecision).toFixed(0)} % | ${r.nothingFound}/${r.unanswerable} |\n`);
+  }
+}
+if (misses) for (const [name, r] of rows) process.stderr.write(`\n${name}:\n  ${r.misses.join('\n  ')}\n`);

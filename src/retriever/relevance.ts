@@ -1,0 +1,58 @@
+/**
+ * The default relevance floor (RETRIEVAL_MIN_RELEVANCE): a passage must hold terms worth at least
+ * this share of a question's weight. Chosen on the tuning questions of test/fixtures; see the README.
+ */
+export const DEFAULT_MIN_RELEVANCE = 0.35;
+
+/**
+ * How rare a term is in the index: BM25's inverse document frequency, as FTS5 computes it, kept
+ * positive. A term no passage has counts most: a question about something the knowledge base
+ * never mentions is mostly made of such terms.
+ */
+export function inverseDocumentFrequency(passages: number, withTerm: number): number {
+  return Math.log(1 + (passages - withTerm + 0.5) / (withTerm + 0.5));
+}
+
+/**
+ * The share of a question a passage answers, between 0 and 1: the weight (rarity) of the terms
+ * it has over the weight of all the question's terms. One common word shared with a question of
+ * several rare ones scores low however well BM25 ranks it.
+ */
+export function termCoverage(weights: number[], matched: boolean[]): number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return matched.some(Boolean) ? 1 : 0;
+  return weights.reduce((sum, w, i) => sum + (matched[i] ? w : 0), 0) / total;
+}
+
+/** A full-text candidate: its BM25 score, and for each term of the question whether it has it. */
+export interface Candidate {
+  documentId: number;
+  score: number;
+  /** Anywhere: document name, section titles or text. */
+  hasTerm: boolean[];
+  /** In the passage's own text. */
+  hasTermInText: boolean[];
+}
+
+/**
+ * A passage from another document than the best one is quoted only when it scores at least this
+ * share of the best: otherwise it is filler from a document that does not answer.
+ */
+export const OTHER_DOCUMENT_SHARE = 0.3;
+
+/**
+ * The candidates worth quoting, best first. Those under the floor (`minRelevance`, a share of the
+ * question's weight, see termCoverage) go; the rest are ranked by BM25 times their coverage, and
+ * times the square root of their text's own coverage: a passage whose words answer the question
+ * beats one that only sits under a title that names it (every passage of a document shares its
+ * title and name).
+ */
+export function rankByRelevance<C extends Candidate>(candidates: C[], weights: number[], minRelevance: number): C[] {
+  const ranked = candidates
+    .map((c) => ({ c, coverage: termCoverage(weights, c.hasTerm) }))
+    .filter((x) => x.coverage >= minRelevance)
+    .map(({ c, coverage }) => ({ ...c, score: c.score * coverage * Math.sqrt(termCoverage(weights, c.hasTermInText)) }))
+    .sort((a, b) => b.score - a.score);
+  const best = ranked[0];
+  return ranked.filter((c) => c.documentId === best.documentId || c.score >= OTHER_DOCUMENT_SHARE * best.score);
+}

@@ -1,0 +1,34 @@
+import type { ReplyBuffer } from '../reply-buffer.js';
+import type { ReplyEnding } from '../stream-bus.js';
+
+/**
+ * How a reply is kept in its Redis Stream: one entry for the opening (so a reader can tell a
+ * reply that has started from one the bus never carried), one per piece of text, one for the end.
+ * A field name tells them apart; the value is the text, or the ending as JSON.
+ */
+export const OPENED = 'o';
+export const TEXT = 't';
+export const ENDED = 'x';
+
+/** Applies one stream entry's fields (`[name, value]`) to a reader's copy of the reply. */
+export function applyEntry(buffer: ReplyBuffer, fields: string[]): void {
+  switch (fields[0]) {
+    case TEXT:
+      buffer.append(fields[1]);
+      break;
+    case ENDED:
+      buffer.end(JSON.parse(fields[1]) as ReplyEnding);
+      break;
+    default:
+      // OPENED, and whatever a later version adds: nothing to read.
+      break;
+  }
+}
+
+/** Orders two stream entry ids (`<ms>-<seq>`). */
+export function compareEntryIds(a: string, b: string): number {
+  const da = a.indexOf('-');
+  const db = b.indexOf('-');
+  const ms = Number(a.slice(0, da)) - Number(b.slice(0, db));
+  return ms !== 0 ? ms : Number(a.slice(da + 1)) - Number(b.slice(db + 1));
+}

@@ -38,7 +38,7 @@ export interface Candidate {
  * A passage from another document than the best one is quoted only when it scores at least this
  * share of the best: otherwise it is filler from a document that does not answer.
  */
-export const OTHER_DOCUMENT_SHARE = 0.3;
+export const OTHER_DOCUMENT_SHARE = 0.5;
 
 /**
  * The candidates worth quoting, best first. Those under the floor (`minRelevance`, a share of the

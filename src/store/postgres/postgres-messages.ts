@@ -94,18 +94,27 @@ export function postgresMessages(pool: PgPool): MessageRepo {
     async setFlagged(id) {
       await pool.query('UPDATE messages SET flagged = true WHERE id = $1', [id]);
     },
-    async failInProgress(errorText) {
-      // One statement: the replies fail and their messages go back to the quota, day by day.
-      const { rows } = await pool.query<{ n: number }>(`WITH failed AS (
+    async renewLeases(replyIds, until) {
+      if (!replyIds.length) return;
+      await pool.query(`UPDATE messages SET lease_until = $2 WHERE id = ANY($1::bigint[]) AND status = 'in_progress'`, [replyIds, until]);
+    },
+    async failExpired(errorText, now, leaseMs) {
+      // One statement: the replies fail and their messages go back to the quota, day by day. Rows
+      // another process is failing at the same moment are skipped, not waited for and failed twice.
+      const { rows } = await pool.query<{ id: number }>(`WITH expired AS (
+          SELECT r.id FROM messages r
+          WHERE r.status = 'in_progress' AND coalesce(r.lease_until, r.created_at + $4) < $3
+          FOR UPDATE SKIP LOCKED),
+        failed AS (
           UPDATE messages r SET status = 'failed', content = $1, finished_at = $2
-          FROM messages u WHERE u.id = r.reply_to AND r.status = 'in_progress'
-          RETURNING u.account_id, u.created_at),
-        per_day AS (SELECT account_id, floor(created_at / $3::float8)::bigint AS day, count(*) AS n
+          FROM expired e, messages u WHERE r.id = e.id AND u.id = r.reply_to AND r.status = 'in_progress'
+          RETURNING r.id, u.account_id, u.created_at),
+        per_day AS (SELECT account_id, floor(created_at / $5::float8)::bigint AS day, count(*) AS n
           FROM failed GROUP BY 1, 2),
         refunded AS (UPDATE message_count_days c SET count = greatest(c.count - p.n, 0)
           FROM per_day p WHERE c.account_id = p.account_id AND c.day = p.day)
-        SELECT count(*) AS n FROM failed`, [errorText, Date.now(), DAY_MS]);
-      return rows[0].n;
+        SELECT id FROM failed`, [errorText, Date.now(), now, leaseMs, DAY_MS]);
+      return rows.map((r) => Number(r.id));
     },
     async usageTotals(accountId, since) {
       const { rows } = await pool.query<Record<string, number>>(`SELECT

@@ -60,10 +60,12 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
       coalesce(sum(completion_tokens), 0) AS completion_tokens,
       count(*) FILTER (WHERE usage_estimated = 1) AS estimated_replies
     FROM messages WHERE account_id = ? AND created_at >= ?`);
-  const stranded = db.prepare(`SELECT r.id, u.account_id, u.created_at FROM messages r
-    JOIN messages u ON u.id = r.reply_to WHERE r.status = 'in_progress'`);
-  const failStranded = db.prepare(`UPDATE messages SET status = 'failed', content = ?, finished_at = ?
-    WHERE status = 'in_progress'`);
+  const expired = db.prepare(`SELECT r.id, u.account_id, u.created_at FROM messages r
+    JOIN messages u ON u.id = r.reply_to
+    WHERE r.status = 'in_progress' AND coalesce(r.lease_until, r.created_at + ?) < ?`);
+  const failOne = db.prepare(`UPDATE messages SET status = 'failed', content = ?, finished_at = ?
+    WHERE id = ? AND status = 'in_progress'`);
+  const renew = db.prepare(`UPDATE messages SET lease_until = ? WHERE id = ? AND status = 'in_progress'`);
 
   // Sends, finished replies and checkpoints are committed in groups (group-commit.ts).
   const sendTx = commits.wrap((s: SendInput) => {
@@ -86,10 +88,19 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
   const partialTx = commits.wrap((parts: { id: number; content: string }[]) => {
     for (const p of parts) partial.run(p.content, p.id);
   });
-  const failTx = db.transaction((errorText: string) => {
-    const rows = stranded.all() as { id: number; account_id: number; created_at: number }[];
-    for (const r of rows) refund.run(r.account_id, dayOf(r.created_at));
-    return failStranded.run(errorText, Date.now()).changes;
+  // In the turn's write transaction: the check and the failure are one step, even across processes sharing the file.
+  const failTx = commits.wrap((errorText: string, now: number, leaseMs: number) => {
+    const rows = expired.all(leaseMs, now) as { id: number; account_id: number; created_at: number }[];
+    const failed: number[] = [];
+    for (const r of rows) {
+      if (!failOne.run(errorText, Date.now(), r.id).changes) continue;
+      refund.run(r.account_id, dayOf(r.created_at));
+      failed.push(r.id);
+    }
+    return failed;
+  });
+  const renewTx = commits.wrap((replyIds: number[], until: number) => {
+    for (const id of replyIds) renew.run(until, id);
   });
 
   return {
@@ -148,8 +159,11 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
     async setFlagged(id) {
       flag.run(id);
     },
-    async failInProgress(errorText) {
-      return failTx.immediate(errorText);
+    async renewLeases(replyIds, until) {
+      if (replyIds.length) await renewTx(replyIds, until);
+    },
+    failExpired(errorText, now, leaseMs) {
+      return failTx(errorText, now, leaseMs);
     },
     async countInWindow(accountId, now) {
       return used.get(accountId, firstDayOfWindow(now)) as number;

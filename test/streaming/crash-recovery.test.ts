@@ -32,7 +32,7 @@ describe('replies left in progress by a stopped process', () => {
 
       // No process renews it: within its lease (and half of one, the sweep's period) it is failed.
       let listed = await api('GET', `/messages?conversation_id=${conversationId}`);
-      while (!listed.json.data[1].failed_responding && Date.now() - leftAt < 5_000) {
+      while (!listed.json.data[0].failed_responding && Date.now() - leftAt < 5_000) {
         await new Promise((r) => setTimeout(r, 50));
         listed = await api('GET', `/messages?conversation_id=${conversationId}`);
       }
@@ -94,7 +94,7 @@ describe('replies left in progress by a stopped process', () => {
       expect(read.events.some((e) => e.event === 'error' || e.event === 'failure')).toBe(false);
       expect(assemble(read.events)).toBe(upstream.fallback.chunks!.join(''));
       const listed = await t.api('GET', `/messages?conversation_id=${conversationId}`);
-      expect(listed.json.data[1]).toMatchObject({ failed_responding: false, content: assemble(read.events) });
+      expect(listed.json.data[0]).toMatchObject({ failed_responding: false, content: assemble(read.events) });
     } finally {
       await second?.app.close();
       await first.stop();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/domain/api-keys.js';
 import { encodeId } from '../../src/transport/public-ids.js';
+import { rawRequest } from '../reliability/support/raw-http.js';
 import { request, startParley, type ApiResponse, type RunningParley, type Tenant } from '../support/start-parley.js';
 
 const BODY_LIMIT = 4096;
@@ -323,5 +324,30 @@ describe('errors', () => {
     expect(r.headers.get('x-request-id')).toBeTruthy();
     const mine = await t.api('GET', '/bots', undefined, { 'x-request-id': 'trace-123' });
     expect(mine.headers.get('x-request-id')).toBe('trace-123');
+  });
+
+  it('answers router-level errors like every other error: request id, CORS, nosniff, {message}', async () => {
+    const long = 'x'.repeat(1100);
+    const cases: [string, string, number][] = [
+      ['GET', '/api/v1/bots/%FF', 400], ['GET', '/api/v1/conversations/%E2%82', 400], ['PUT', '/stream/%FF', 400],
+      ['PUT', '/uploads/%FF', 400], ['GET', `/api/v1/conversations/${long}`, 414], ['PUT', `/uploads/${long}`, 414],
+      ['GET', '/api/v1/nope', 404], ['GET', '/nope', 404], ['DELETE', '/api/v1/bots', 404], ['GET', '/stream/%FF', 404],
+    ];
+    for (const [method, path, status] of cases) {
+      for (const id of [undefined, 'trace-router-1']) {
+        const headers: Record<string, string> = { authorization: `Bearer ${t.key}`, ...(id && { 'x-request-id': id }) };
+        const r = await rawRequest(parley.url, method, path, headers);
+        const label = `${method} ${path.slice(0, 40)}`;
+        expect(r.status, label).toBe(status);
+        expect(r.headers['x-request-id'], label).toEqual(id ?? expect.stringMatching(/^req-/));
+        expect(r.headers['access-control-allow-origin'], label).toBe('*');
+        expect(r.headers['x-content-type-options'], label).toBe('nosniff');
+        expect(r.headers['content-type'], label).toMatch(/^application\/json/);
+        const body = JSON.parse(r.body);
+        expect(Object.keys(body), label).toEqual(['message']);
+        // Words for a person, not the router's echo of the whole path.
+        expect(body.message.length, label).toBeLessThan(200);
+      }
+    }
   });
 });

@@ -107,7 +107,10 @@ describe('webpage import', () => {
   it('refuses loopback addresses unless the allow list names them, also after DNS', async () => {
     const g = await guarded.tenant();
     const gFolder = await makeFolder(g);
-    for (const url of [`${web.url}/article`, `${web.url.replace('127.0.0.1', 'localhost')}/article`, 'http://[::1]/', 'http://0.0.0.0/']) {
+    for (const url of [`${web.url}/article`, `${web.url.replace('127.0.0.1', 'localhost')}/article`, 'http://[::1]/', 'http://0.0.0.0/',
+      // IPv6 spellings of an IPv4 loopback or metadata address (compatible, mapped, NAT64, 6to4).
+      `http://[::127.0.0.1]:${new URL(web.url).port}/article`, 'http://[::ffff:127.0.0.1]/', 'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[2002:7f00:1::1]/']) {
       const doc = await importUrl(url, g, gFolder);
       expect(doc.status).toBe('sync_failed');
       expect(doc.failure_reason).toMatch(/not allowed/);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseParser } from '../../src/shared/sse-parser.js';
-import { ensureBuilt, serve, type Served } from '../support/run-cli.js';
+import { bannerKey, ensureBuilt, serve, type Served } from '../support/run-cli.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { request } from '../support/start-parley.js';
 import { Failures, record, sized, sleep } from './support/figures.js';
@@ -57,7 +57,8 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
     // A short lease: the killed process's replies are failed by the next one within it (issue 12), not at its start.
     const env = { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'info', SHUTDOWN_GRACE: '0s', REPLY_LEASE: '1s' };
     let server: Served = await serve(dataDir, env);
-    const key = /(parley_[A-Za-z0-9_-]{16,})/.exec(server.stdout())?.[1];
+    // The banner follows "Server listening" by a moment, maybe in another write.
+    const key = await bannerKey(server);
     expect(key).toBeDefined();
     const auth = { authorization: `Bearer ${key}` };
     const api = (method: string, url: string, body?: unknown) => request(`${server.url}/api/v1${url}`, method, body, auth);

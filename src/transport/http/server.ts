@@ -3,7 +3,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { KeyAuthenticator } from '../../domain/api-keys.js';
 import { bearerAuth } from './bearer-auth.js';
 import { registerBodyParsers } from './body-parsers.js';
-import { CORS_HEADERS, registerCors } from './cors.js';
+import { registerCors } from './cors.js';
+import { answerHeaders, sendError } from './error-response.js';
 import { registerErrorHandling } from './error-handler.js';
 import { newRequestId } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
@@ -49,15 +50,13 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     return503OnClosing: true,
     // Upload tokens are path segments of about 200 characters.
     routerOptions: { maxParamLength: 1024 },
-    // Errors the router raises before any route runs (bad URL encoding, over-long segments).
-    frameworkErrors: (error, _request, reply: FastifyReply) => {
-      reply.code(error.statusCode ?? 400).send({ message: error.message });
-    },
+    // Errors the router raises before any route or hook runs (bad URL encoding, over-long segments).
+    frameworkErrors: (error, _request, reply: FastifyReply) => sendError(reply, error),
   });
   app.decorateRequest('account', null);
   // Set on arrival, in one plain callback (no promise per request); every answer, errors too, keeps them.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(CORS_HEADERS).header('x-request-id', request.id);
+    reply.headers(answerHeaders(request.id));
     done();
   });
   registerErrorHandling(app);

@@ -144,7 +144,10 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
       const events = new SseParser().push(r.text + '\n\n');
       failures.check(r.status === 200 && events.at(-1)?.data === '[END]', () => `old stream URL ${url.slice(0, 40)}: ${r.status}, last event ${events.at(-1)?.data}`);
     }
-    // An upload cut off by a kill can be sent again; every upload that arrived can be imported.
+    // An upload cut off by a kill can be sent again, once no PUT of the killed process can still be
+    // running (HTTP_REQUEST_TIMEOUT after it began; until then its URL reads as used); every
+    // upload that arrived can be imported.
+    await sleep(2500);
     for (const upload of uploads) {
       if (!upload.put) {
         const status = await slowPut(`${server.url}${upload.url}`, 'text/plain', 2, 10);

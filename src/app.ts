@@ -6,6 +6,7 @@ import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/resolve-secret.js';
 import { localBlobStore } from './blob-store/local/local-blob-store.js';
+import { ExpiredReplies } from './domain/expired-replies.js';
 import { ImportWorker } from './domain/imports/import-worker.js';
 import type { KnowledgeServices } from './domain/knowledge-services.js';
 import { ReplyGenerations } from './domain/reply-generations.js';
@@ -22,7 +23,8 @@ import type { StreamBus } from './stream-bus/stream-bus.js';
 import { buildServer } from './transport/http/server.js';
 import { SseHub } from './transport/http/sse-hub.js';
 
-export const INTERRUPTED_MESSAGE = 'The reply was interrupted because the server stopped while generating it.';
+// Where tests have always found it.
+export { INTERRUPTED_MESSAGE } from './domain/expired-replies.js';
 
 export interface App {
   server: FastifyInstance;
@@ -79,22 +81,26 @@ export async function createApp(
       maxRetryWaitMs: config.retries.maxWaitMs,
       checkpointMs: 1000,
       groundingPassages: config.knowledge.retrievalPassages,
+      leaseMs: config.replyLeaseMs,
     },
   );
+  const expired = new ExpiredReplies({ store, bus, log, generations }, config.replyLeaseMs);
   await loadTokenizer();
   const server = buildServer({
     config, store, bus, generations, hub, log, tokens: new StreamTokens(secret), defaultModel: models.defaultName ?? null,
     knowledge,
   });
 
-  // Replies a previous process left half-made can never finish now.
-  const stranded = await store.messages.failInProgress(INTERRUPTED_MESSAGE);
-  if (stranded) server.log.warn({ count: stranded }, 'marked replies left in progress by a stopped process as failed');
+  // Replies whose process died can never finish now; those of live processes (they renew their leases) are theirs.
+  await expired.start();
   if (models.defaultName === undefined) {
     server.log.warn('no language model is configured (LLM_BASE_URL or PARLEY_MODELS): bots answer by quoting their knowledge base');
   }
   for (const name of await store.bots.modelsInUse()) {
-    if (!models.accepts(name)) server.log.warn({ model: name }, 'bots use a model that is not configured: their replies will fail');
+    if (models.accepts(name)) continue;
+    // With no model at all, every bot answers in extractive mode; otherwise an unknown model fails its replies.
+    if (models.defaultName === undefined) server.log.warn({ model: name }, 'bots name a model but none is configured: they answer in extractive mode');
+    else server.log.warn({ model: name }, 'bots use a model that is not configured: their replies will fail');
   }
 
   await imports.start();
@@ -117,6 +123,7 @@ export async function createApp(
       server.server.closeIdleConnections();
       await serverClosed;
       await imports.stop();
+      await expired.stop();
       await bus.close();
       await store.close();
     },

@@ -69,6 +69,29 @@ describe('loadConfig', () => {
   });
 });
 
+describe('HTTP timeouts', () => {
+  it('bound every phase of a request by default, and take durations', () => {
+    expect(loadConfig({}, '/tmp').http).toEqual({ headersMs: 60_000, requestMs: 300_000, keepAliveMs: 72_000 });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT: '2s' }, '/tmp').http).toEqual({ headersMs: 2000, requestMs: 2000, keepAliveMs: 72_000 });
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT: '5s', HTTP_REQUEST_TIMEOUT: '10m', HTTP_KEEPALIVE_TIMEOUT: '5s' }, '/tmp').http)
+      .toEqual({ headersMs: 5000, requestMs: 600_000, keepAliveMs: 5000 });
+  });
+
+  it.each([
+    ['HTTP_REQUEST_TIMEOUT', '0'], ['HTTP_REQUEST_TIMEOUT', 'never'], ['HTTP_HEADERS_TIMEOUT', '0s'], ['HTTP_KEEPALIVE_TIMEOUT', '-1'],
+  ])('refuses %s=%j (no phase goes unbounded)', (name, value) => {
+    const err = configError({ [name]: value });
+    expect(err.variable).toBe(name);
+    expect(err.message).toContain(JSON.stringify(value));
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    const err = configError({ HTTP_HEADERS_TIMEOUT: '2m', HTTP_REQUEST_TIMEOUT: '1m' });
+    expect(err.variable).toBe('HTTP_HEADERS_TIMEOUT');
+    expect(err.message).toContain('HTTP_REQUEST_TIMEOUT');
+  });
+});
+
 describe('PARLEY_SECRET', () => {
   it('refuses one shorter than 32 characters, naming the variable and the length, never the value', () => {
     const err = configError({ PARLEY_SECRET: 'hunter2-is-short' });

@@ -12,11 +12,16 @@ const mediaType = (value: string | undefined) => (value ?? '').split(';')[0].tri
 /**
  * Takes the one PUT a signed upload URL allows: checks signature, expiry, declared type and size,
  * claims the upload so that the URL cannot be used again, and stores the bytes.
+ *
+ * A PUT that fails (the client went away, the file was too large) gives its claim back, so that it
+ * can be sent again; one cut off by a crash leaves its claim behind, which is taken over once it
+ * is older than `staleAfterMs` (the HTTP request timeout: no PUT lasts longer).
  */
 export async function receiveUpload(
   { store, knowledge }: { store: Store; knowledge: KnowledgeServices },
   token: string,
   request: { contentType: string | undefined; contentLength: number | undefined; body: AsyncIterable<Uint8Array> },
+  { staleAfterMs }: { staleAfterMs: number },
 ): Promise<{ key: string; size: number }> {
   const opened = knowledge.uploadUrls.open(token);
   if (!opened.ok) throw forbidden(opened.reason === 'expired' ? 'The upload URL has expired.' : 'The upload URL is invalid.');
@@ -25,13 +30,16 @@ export async function receiveUpload(
     throw new ApiError(415, `The upload's Content-Type must be ${grant.contentType}.`, 'upload_wrong_type');
   }
   if (request.contentLength !== undefined && request.contentLength > grant.maxBytes) throw tooLarge(grant.maxBytes);
-  if (!(await store.uploads.claimPut(grant.key, Date.now()))) throw forbidden('The upload URL has already been used.');
+  const at = Date.now();
+  if (!(await store.uploads.claimPut(grant.key, at, at - staleAfterMs))) throw forbidden('The upload URL has already been used.');
+  let size: number;
   try {
-    const { size } = await knowledge.blobs.put(grant.key, request.body, { maxBytes: grant.maxBytes });
-    await store.uploads.completePut(grant.key, size);
-    return { key: grant.key, size };
+    ({ size } = await knowledge.blobs.put(grant.key, request.body, { maxBytes: grant.maxBytes }));
   } catch (err) {
+    await store.uploads.releasePut(grant.key, at);
     if (err instanceof BlobTooLargeError) throw tooLarge(grant.maxBytes);
     throw err;
   }
+  await store.uploads.completePut(grant.key, size);
+  return { key: grant.key, size };
 }

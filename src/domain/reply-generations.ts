@@ -21,6 +21,8 @@ export interface GenerationSettings extends AttemptPolicy {
   checkpointMs: number;
   /** How many knowledge-base passages go into a reply's prompt. */
   groundingPassages: number;
+  /** How long a reply's lease lasts; it is renewed three times in each. */
+  leaseMs: number;
 }
 
 export interface GenerationDeps {
@@ -99,11 +101,14 @@ const HISTORY_ROWS = 200;
 export class ReplyGenerations {
   private readonly running = new Map<number, Running>();
   private readonly checkpointTimer: NodeJS.Timeout;
+  private readonly leaseTimer: NodeJS.Timeout;
   private readonly unwatchStops: () => void;
 
   constructor(private readonly deps: GenerationDeps, private readonly settings: GenerationSettings) {
     this.checkpointTimer = setInterval(() => void this.checkpoint(), settings.checkpointMs);
     this.checkpointTimer.unref();
+    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(settings.leaseMs / 3)));
+    this.leaseTimer.unref();
     // A stop sent to another process reaches the one generating the reply through the bus.
     this.unwatchStops = deps.bus.onStop((replyId) => void this.stopHere(replyId));
   }
@@ -136,6 +141,14 @@ export class ReplyGenerations {
     return undefined;
   }
 
+  /** Fails a generation of this process whose lease was found expired; false when it does not run here. */
+  lose(replyId: number, reason: string): boolean {
+    const run = this.running.get(replyId);
+    if (!run) return false;
+    run.controller.abort(new Error(reason));
+    return true;
+  }
+
   /** Stops the generation if it runs in this process; its outcome, or undefined. */
   private stopHere(replyId: number): Promise<ReplyResult> | undefined {
     const run = this.running.get(replyId);
@@ -148,7 +161,6 @@ export class ReplyGenerations {
   /** Lets running generations finish for up to `graceMs`, then fails the rest. */
   async shutdown(graceMs: number): Promise<void> {
     clearInterval(this.checkpointTimer);
-    this.unwatchStops();
     const all = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
@@ -157,6 +169,9 @@ export class ReplyGenerations {
       run.controller.abort(new Error('The server shut down before the reply was finished.'));
     }
     await all();
+    // Only now: replies finishing in the grace period are still renewed, and still stoppable from elsewhere.
+    clearInterval(this.leaseTimer);
+    this.unwatchStops();
   }
 
   private async generate(job: ReplyJob, run: Running): Promise<ReplyResult> {
@@ -198,8 +213,12 @@ export class ReplyGenerations {
       return {
         // A stopped reply is not a failed one: it keeps what was generated.
         error: outcome.ok || run.stopped ? undefined : outcome.error.message,
-        usage: (outcome.ok ? outcome.usage : undefined) ?? {
-          promptTokens: plan.promptTokens, completionTokens: await countTokensInTurns(run.text), estimated: true,
+        usage: {
+          ...((outcome.ok ? outcome.usage : undefined) ?? {
+            promptTokens: plan.promptTokens, completionTokens: await countTokensInTurns(run.text), estimated: true,
+          }),
+          // Charged at the rate of the model that wrote the reply (the fallback's, if it took over).
+          credits: (outcome.ok && plan.targets.find((t) => t.name === outcome.model) || plan.targets[0]).creditsPerReply,
         },
         flagged: outcome.ok && outcome.finishReason === 'content-filter',
         sources: plan.sources,
@@ -309,6 +328,16 @@ export class ReplyGenerations {
     const fallbackName = bot.fallbackModel ?? main.fallback;
     const fallback = fallbackName ? models.resolve(fallbackName) : undefined;
     return fallback && fallback.name !== main.name ? [main, fallback] : [main];
+  }
+
+  /** Tells every process that the replies generated here are alive (see ExpiredReplies). */
+  private async renewLeases(): Promise<void> {
+    if (!this.running.size) return;
+    try {
+      await this.deps.store.messages.renewLeases([...this.running.keys()], Date.now() + this.settings.leaseMs);
+    } catch (err) {
+      this.deps.log.error({ err }, 'could not renew the leases of replies in progress');
+    }
   }
 
   private async checkpoint(): Promise<void> {

@@ -94,8 +94,14 @@ export interface Upload {
 
 export interface UploadRepo {
   create(upload: Pick<Upload, 'key' | 'accountId' | 'fileName' | 'contentType' | 'createdAt' | 'expiresAt'>): Promise<void>;
-  /** Claims the upload's single PUT; undefined when there is no such upload or it was claimed before. */
-  claimPut(key: string, at: number): Promise<Upload | undefined>;
+  /**
+   * Claims the upload's single PUT at `at`; undefined when there is no such upload, or its PUT is
+   * done, or claimed at or after `staleBefore` (a claim older than that, unfinished, was cut off
+   * by a crash: no PUT runs that long, so it is taken over).
+   */
+  claimPut(key: string, at: number, staleBefore: number): Promise<Upload | undefined>;
+  /** Gives back the claim made at `at` by a PUT that failed, so that the URL can be used again. */
+  releasePut(key: string, at: number): Promise<void>;
   completePut(key: string, size: number): Promise<void>;
   get(accountId: number, key: string): Promise<Upload | undefined>;
   /**
@@ -116,6 +122,7 @@ export interface BotFolderRepo {
 /** What `bot update` changes; an absent (undefined) field stays as it is. */
 export interface BotPatch {
   name?: string;
+  description?: string | null;
   model?: string | null;
   fallbackModel?: string | null;
   systemPrompt?: string | null;

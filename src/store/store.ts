@@ -44,6 +44,7 @@ export interface ApiKeyRepo {
 
 export interface BotInput {
   name: string;
+  description?: string | null;
   model: string | null;
   fallbackModel?: string | null;
   systemPrompt: string | null;
@@ -134,8 +135,17 @@ export interface MessageRepo {
   /** The reply that answers a user message. */
   replyTo(accountId: number, userMessageId: number): Promise<Message | undefined>;
   setFlagged(id: number): Promise<void>;
-  /** Marks replies left in progress (by a process that died) as failed; returns how many. */
-  failInProgress(errorText: string): Promise<number>;
+  /**
+   * Extends to `until` (epoch ms) the leases of replies in progress: the process generating them
+   * renews them while it runs, so that a process that died is told from one that is busy.
+   */
+  renewLeases(replyIds: number[], until: number): Promise<void>;
+  /**
+   * Fails, refunding their messages, the replies in progress whose lease ran out before `now` (a
+   * reply never renewed holds one for `leaseMs` from its creation): their process died. Returns
+   * their ids. Exactly one caller fails each reply, however many processes ask together.
+   */
+  failExpired(errorText: string, now: number, leaseMs: number): Promise<number[]>;
   /** What an account's messages since `since` added up to. */
   usageTotals(accountId: number, since: number): Promise<UsageTotals>;
   /** Messages counted against the quota in the 30 days ending at `now`. */

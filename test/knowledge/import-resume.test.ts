@@ -30,7 +30,7 @@ describe('imports are durable jobs', () => {
     try {
       expect((await settled(again, queued)).status).toBe('synced');
       expect((await settled(again, interrupted)).status).toBe('synced');
-      expect(await settled(again, doomed)).toMatchObject({ status: 'failed', failure_reason: 'The import was interrupted too many times.' });
+      expect(await settled(again, doomed)).toMatchObject({ status: 'sync_failed', failure_reason: 'The import was interrupted too many times.' });
       expect((await again.api('GET', `/documents/${interrupted}/content`)).text).toBe('Interrupted has text.');
       const left = (app.store as SqliteStore).db.prepare('SELECT count(*) FROM import_jobs').pluck().get();
       expect(left).toBe(0);

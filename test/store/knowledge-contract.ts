@@ -190,11 +190,28 @@ export function knowledgeContract(current: () => Store): void {
         putAt: null, size: null, usedAt: null,
       });
       expect(await store().uploads.get(b.id, 'k1')).toBeUndefined();
-      expect(await store().uploads.claimPut('k1', 2_000)).toEqual({ ...u, putAt: 2_000 });
-      expect(await store().uploads.claimPut('k1', 2_001)).toBeUndefined();
-      expect(await store().uploads.claimPut('nothing', 2_001)).toBeUndefined();
+      expect(await store().uploads.claimPut('k1', 2_000, 0)).toEqual({ ...u, putAt: 2_000 });
+      expect(await store().uploads.claimPut('k1', 2_001, 0)).toBeUndefined();
+      expect(await store().uploads.claimPut('nothing', 2_001, 0)).toBeUndefined();
       await store().uploads.completePut('k1', 12_345);
       expect((await store().uploads.get(a.id, 'k1'))!.size).toBe(12_345);
+      // A completed PUT is never claimed again, however old.
+      expect(await store().uploads.claimPut('k1', 99_000, 98_000)).toBeUndefined();
+    });
+
+    it('lets a PUT be claimed again once the one before was released or went stale unfinished', async () => {
+      const a = await account();
+      await upload(a.id, 'k2');
+      expect(await store().uploads.claimPut('k2', 2_000, 0)).toMatchObject({ putAt: 2_000 });
+      // Still within its time: taken.
+      expect(await store().uploads.claimPut('k2', 2_500, 1_999)).toBeUndefined();
+      // Older than the bound (its process died mid-body): claimed anew.
+      expect(await store().uploads.claimPut('k2', 5_000, 2_001)).toMatchObject({ putAt: 5_000 });
+      // Released by the PUT that failed: claimed at once; a stale release (another claim's time) does nothing.
+      await store().uploads.releasePut('k2', 4_000);
+      expect(await store().uploads.claimPut('k2', 5_100, 0)).toBeUndefined();
+      await store().uploads.releasePut('k2', 5_000);
+      expect(await store().uploads.claimPut('k2', 5_200, 0)).toMatchObject({ putAt: 5_200 });
     });
 
     it('makes one document of an upload, then lists it as abandoned once no job holds it', async () => {

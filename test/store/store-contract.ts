@@ -120,6 +120,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(page.items.map((x) => x.name)).toEqual(['50% off', 'snake_case']);
         expect(page.total).toBe(6);
         expect(await store.bots.list(a.id, { keyword: 'alpha' }, { limit: 1, offset: 5 })).toEqual({ items: [], total: 2 });
+        const newest = await store.bots.list(a.id, {}, { limit: 2, offset: 1, newestFirst: true });
+        expect(newest.items.map((x) => x.name)).toEqual(['Alphabet', 'snake_case']);
+        expect(newest.total).toBe(6);
       });
     });
 
@@ -324,21 +327,44 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(s3.reply.status).toBe('in_progress');
       });
 
-      it('marks replies left in progress as failed, refunding them', async () => {
+      it('fails, refunding them, the replies in progress whose lease ran out, and only those', async () => {
+        const lease = 10_000;
         const { a, send } = await conversation(5);
-        const s1 = (await send('q1'))!;
+        const s1 = (await send('q1'))!; // never renewed: its lease runs from its creation
         const s2 = (await send('q2'))!;
         await store.messages.finishReply(s2.reply.id, { content: 'fine', status: 'done', usage: null, flagged: false });
-        const s3 = (await send('q3'))!;
-        expect(await store.messages.countInWindow(a.id, Date.now())).toBe(3);
+        const s3 = (await send('q3'))!; // renewed by its (live) process
+        const s4 = (await send('q4'))!; // renewed, then its process died
+        const now = Date.now();
+        await store.messages.renewLeases([s3.reply.id, s2.reply.id], now + 3 * lease);
+        await store.messages.renewLeases([s4.reply.id], now + lease / 2);
+        await store.messages.renewLeases([], now);
+        expect(await store.messages.countInWindow(a.id, now)).toBe(4);
 
-        expect(await store.messages.failInProgress('interrupted')).toBe(2);
-        for (const s of [s1, s3]) {
+        // Within every lease: nothing fails.
+        expect(await store.messages.failExpired('interrupted', now + lease / 4, lease)).toEqual([]);
+        expect((await store.messages.failExpired('interrupted', now + lease * 1.5, lease)).sort((x, y) => x - y))
+          .toEqual([s1.reply.id, s4.reply.id]);
+        for (const s of [s1, s4]) {
           expect(await store.messages.get(a.id, s.reply.id)).toMatchObject({ status: 'failed', content: 'interrupted' });
         }
         expect((await store.messages.get(a.id, s2.reply.id))!.status).toBe('done');
-        expect(await store.messages.countInWindow(a.id, Date.now())).toBe(1);
-        expect(await store.messages.failInProgress('again')).toBe(0);
+        expect((await store.messages.get(a.id, s3.reply.id))!.status).toBe('in_progress');
+        expect(await store.messages.countInWindow(a.id, now)).toBe(2);
+        expect(await store.messages.failExpired('again', now + lease * 1.5, lease)).toEqual([]);
+        // A failed reply is not renewed back to life, and its owner's late outcome changes nothing.
+        await store.messages.renewLeases([s1.reply.id], now + 10 * lease);
+        await store.messages.finishReply(s1.reply.id, { content: 'late', status: 'done', usage: null, flagged: false });
+        expect(await store.messages.get(a.id, s1.reply.id)).toMatchObject({ status: 'failed', content: 'interrupted' });
+        expect(await store.messages.countInWindow(a.id, now)).toBe(2);
+      });
+
+      it('fails each expired reply once when several processes look at the same moment', async () => {
+        const { send } = await conversation();
+        const sent = await Promise.all([1, 2, 3, 4, 5].map((i) => send(`q${i}`)));
+        const later = Date.now() + 60_000;
+        const found = await Promise.all([1, 2, 3].map(() => store.messages.failExpired('gone', later, 1_000)));
+        expect(found.flat().sort((x, y) => x - y)).toEqual(sent.map((s) => s!.reply.id).sort((x, y) => x - y));
       });
 
       it('lists and gets messages only within the account', async () => {
@@ -352,6 +378,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(await store.messages.list(first.a.id, { conversationId: second.c.id }, all)).toEqual({ items: [], total: 0 });
         const page = await store.messages.list(first.a.id, { conversationId: first.c.id }, { limit: 1, offset: 1 });
         expect(page).toEqual({ items: [expect.objectContaining({ id: s1.reply.id })], total: 2 });
+        const newest = await store.messages.list(first.a.id, { conversationId: first.c.id }, { ...all, newestFirst: true });
+        expect(newest.items.map((m) => m.id)).toEqual([s1.reply.id, s1.user.id]);
       });
     });
 

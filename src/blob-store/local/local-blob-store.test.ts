@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,17 @@ describe('localBlobStore', () => {
     await expect(store.put('big', chunks('12345', '67890'), { maxBytes: 8 })).rejects.toBeInstanceOf(BlobTooLargeError);
     expect(await store.get('big')).toBeUndefined();
     expect(readdirSync(root).filter((f) => f.startsWith('big'))).toEqual([]);
+  });
+
+  it('replaces the temporary file a put cut off by a crash left, and deletes it with the key', async () => {
+    mkdirSync(path.join(root, 'cut'), { recursive: true });
+    writeFileSync(path.join(root, 'cut/off.txt.part'), 'half of an older bo');
+    expect(await store.put('cut/off.txt', chunks('whole'), { maxBytes: 100 })).toEqual({ size: 5 });
+    expect((await store.get('cut/off.txt'))?.toString()).toBe('whole');
+    expect(readdirSync(path.join(root, 'cut'))).toEqual(['off.txt']);
+    writeFileSync(path.join(root, 'cut/never.txt.part'), 'a put that never finished');
+    await store.delete('cut/never.txt');
+    expect(readdirSync(path.join(root, 'cut'))).toEqual(['off.txt']);
   });
 
   it('refuses keys that would leave its folder', async () => {

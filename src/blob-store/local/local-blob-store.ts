@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +15,9 @@ export function localBlobStore(root: string): BlobStore {
     async put(key, body, { maxBytes }) {
       const file = fileOf(key);
       await mkdir(path.dirname(file), { recursive: true });
-      const temp = `${file}.${randomBytes(6).toString('hex')}.part`;
+      // One temporary name a key, replaced by each put: a retry after a crash overwrites what the
+      // cut-off put left rather than adding to it (one put a key runs at a time: the store's claim).
+      const temp = `${file}.part`;
       let size = 0;
       const limit = new Transform({
         transform(chunk: Buffer, _enc, done) {
@@ -25,7 +26,7 @@ export function localBlobStore(root: string): BlobStore {
         },
       });
       try {
-        await pipeline(Readable.from(body), limit, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+        await pipeline(Readable.from(body), limit, createWriteStream(temp, { flags: 'w', mode: 0o600 }));
         await rename(temp, file);
       } catch (err) {
         await rm(temp, { force: true });
@@ -42,7 +43,9 @@ export function localBlobStore(root: string): BlobStore {
       }
     },
     async delete(key) {
-      await rm(fileOf(key), { force: true });
+      const file = fileOf(key);
+      await rm(file, { force: true });
+      await rm(`${file}.part`, { force: true });
     },
   };
 }

@@ -172,4 +172,17 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       $fn$;
     `,
   },
+  {
+    version: 2,
+    name: 'leases on replies in progress: the process generating a reply renews it; an expired one is failed',
+    sql: `ALTER TABLE messages ADD COLUMN lease_until BIGINT;`,
+  },
+  {
+    version: 3,
+    name: 'bot descriptions, credits per reply',
+    sql: `
+      ALTER TABLE bots ADD COLUMN description TEXT;
+      ALTER TABLE messages ADD COLUMN credits DOUBLE PRECISION;
+    `,
+  },
 ];

@@ -7,7 +7,7 @@ import { postgresPage } from './postgres-page.js';
 interface Row {
   id: number; account_id: number; conversation_id: number; content: string; machine: boolean;
   status: MessageStatus; flagged: boolean; prompt_tokens: number | null; completion_tokens: number | null;
-  usage_estimated: boolean; created_at: number;
+  usage_estimated: boolean; credits: number | null; created_at: number;
 }
 
 const toMessage = (r: Row): Message => ({
@@ -15,7 +15,7 @@ const toMessage = (r: Row): Message => ({
   machine: r.machine, status: r.status, flagged: r.flagged,
   usage: r.prompt_tokens === null && r.completion_tokens === null
     ? null
-    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated },
+    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated, ...(r.credits !== null && { credits: r.credits }) },
   createdAt: r.created_at,
 });
 
@@ -39,7 +39,6 @@ export function postgresMessages(pool: PgPool): MessageRepo {
       return postgresPage(pool, {
         select: '*',
         from: 'FROM messages WHERE account_id = $1 AND ($2::bigint IS NULL OR conversation_id = $2)',
-        order: 'id',
       }, [accountId, filter.conversationId ?? null], page, toMessage);
     },
     async history(conversationId, beforeId, limit) {
@@ -59,7 +58,7 @@ export function postgresMessages(pool: PgPool): MessageRepo {
       // One statement: the refund and the sources happen only when this call finished the reply.
       await pool.query(`WITH done AS (
           UPDATE messages SET content = $2, status = $3, flagged = $4, prompt_tokens = $5, completion_tokens = $6,
-            usage_estimated = $7, finished_at = $8
+            usage_estimated = $7, finished_at = $8, credits = $13
           WHERE id = $1 AND status = 'in_progress' RETURNING id),
         refunded AS (
           UPDATE message_count_days SET count = count - 1
@@ -69,7 +68,7 @@ export function postgresMessages(pool: PgPool): MessageRepo {
           FROM done d, unnest($11::bigint[], $12::text[]) WITH ORDINALITY AS s(document_id, document_name, ord)`, [
         id, o.content, o.status, o.flagged, o.usage?.promptTokens ?? null, o.usage?.completionTokens ?? null,
         o.usage?.estimated ?? false, now, o.refund?.accountId ?? null, o.refund ? dayOf(o.refund.sentAt) : null,
-        sources.map((s) => s.documentId), sources.map((s) => s.documentName),
+        sources.map((s) => s.documentId), sources.map((s) => s.documentName), o.usage?.credits ?? null,
       ]);
     },
     async sources(messageIds) {
@@ -95,18 +94,27 @@ export function postgresMessages(pool: PgPool): MessageRepo {
     async setFlagged(id) {
       await pool.query('UPDATE messages SET flagged = true WHERE id = $1', [id]);
     },
-    async failInProgress(errorText) {
-      // One statement: the replies fail and their messages go back to the quota, day by day.
-      const { rows } = await pool.query<{ n: number }>(`WITH failed AS (
+    async renewLeases(replyIds, until) {
+      if (!replyIds.length) return;
+      await pool.query(`UPDATE messages SET lease_until = $2 WHERE id = ANY($1::bigint[]) AND status = 'in_progress'`, [replyIds, until]);
+    },
+    async failExpired(errorText, now, leaseMs) {
+      // One statement: the replies fail and their messages go back to the quota, day by day. Rows
+      // another process is failing at the same moment are skipped, not waited for and failed twice.
+      const { rows } = await pool.query<{ id: number }>(`WITH expired AS (
+          SELECT r.id FROM messages r
+          WHERE r.status = 'in_progress' AND coalesce(r.lease_until, r.created_at + $4) < $3
+          FOR UPDATE SKIP LOCKED),
+        failed AS (
           UPDATE messages r SET status = 'failed', content = $1, finished_at = $2
-          FROM messages u WHERE u.id = r.reply_to AND r.status = 'in_progress'
-          RETURNING u.account_id, u.created_at),
-        per_day AS (SELECT account_id, floor(created_at / $3::float8)::bigint AS day, count(*) AS n
+          FROM expired e, messages u WHERE r.id = e.id AND u.id = r.reply_to AND r.status = 'in_progress'
+          RETURNING r.id, u.account_id, u.created_at),
+        per_day AS (SELECT account_id, floor(created_at / $5::float8)::bigint AS day, count(*) AS n
           FROM failed GROUP BY 1, 2),
         refunded AS (UPDATE message_count_days c SET count = greatest(c.count - p.n, 0)
           FROM per_day p WHERE c.account_id = p.account_id AND c.day = p.day)
-        SELECT count(*) AS n FROM failed`, [errorText, Date.now(), DAY_MS]);
-      return rows[0].n;
+        SELECT id FROM failed`, [errorText, Date.now(), now, leaseMs, DAY_MS]);
+      return rows.map((r) => Number(r.id));
     },
     async usageTotals(accountId, since) {
       const { rows } = await pool.query<Record<string, number>>(`SELECT

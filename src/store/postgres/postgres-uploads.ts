@@ -17,9 +17,13 @@ export function postgresUploads(db: PgQueryable): UploadRepo {
       await db.query(`INSERT INTO uploads (key, account_id, file_name, content_type, created_at, expires_at)
         VALUES ($1, $2, $3, $4, $5, $6)`, [u.key, u.accountId, u.fileName, u.contentType, u.createdAt, u.expiresAt]);
     },
-    async claimPut(key, at) {
-      const { rows } = await db.query<Row>('UPDATE uploads SET put_at = $1 WHERE key = $2 AND put_at IS NULL RETURNING *', [at, key]);
+    async claimPut(key, at, staleBefore) {
+      const { rows } = await db.query<Row>(`UPDATE uploads SET put_at = $1
+        WHERE key = $2 AND (put_at IS NULL OR (size IS NULL AND put_at < $3)) RETURNING *`, [at, key, staleBefore]);
       return rows[0] && toUpload(rows[0]);
+    },
+    async releasePut(key, at) {
+      await db.query('UPDATE uploads SET put_at = NULL WHERE key = $1 AND put_at = $2 AND size IS NULL', [key, at]);
     },
     async completePut(key, size) {
       await db.query('UPDATE uploads SET size = $1 WHERE key = $2', [size, key]);

@@ -206,4 +206,17 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, row);
     `,
   },
+  {
+    version: 7,
+    name: 'leases on replies in progress: the process generating a reply renews it; an expired one is failed',
+    sql: `ALTER TABLE messages ADD COLUMN lease_until INTEGER;`,
+  },
+  {
+    version: 8,
+    name: 'bot descriptions, credits per reply',
+    sql: `
+      ALTER TABLE bots ADD COLUMN description TEXT;
+      ALTER TABLE messages ADD COLUMN credits REAL;
+    `,
+  },
 ];

@@ -8,7 +8,7 @@ import type { SqliteDb } from './sqlite-database.js';
 interface Row {
   id: number; account_id: number; conversation_id: number; content: string; machine: number;
   status: MessageStatus; flagged: number; prompt_tokens: number | null; completion_tokens: number | null;
-  usage_estimated: number; created_at: number;
+  usage_estimated: number; credits: number | null; created_at: number;
 }
 
 type HistoryRow = [number, number, string];
@@ -18,7 +18,7 @@ const toMessage = (r: Row): Message => ({
   machine: r.machine === 1, status: r.status, flagged: r.flagged === 1,
   usage: r.prompt_tokens === null && r.completion_tokens === null
     ? null
-    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated === 1 },
+    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated === 1, ...(r.credits !== null && { credits: r.credits }) },
   createdAt: r.created_at,
 });
 
@@ -43,7 +43,7 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
     WHERE conversation_id = ? AND id < ? AND status = 'done' ORDER BY id DESC LIMIT ?`).raw(true);
   const partial = db.prepare(`UPDATE messages SET content = ? WHERE id = ? AND status = 'in_progress'`);
   const finish = db.prepare(`UPDATE messages SET content = ?, status = ?, flagged = ?, prompt_tokens = ?,
-    completion_tokens = ?, usage_estimated = ?, finished_at = ? WHERE id = ? AND status = 'in_progress'`);
+    completion_tokens = ?, usage_estimated = ?, credits = ?, finished_at = ? WHERE id = ? AND status = 'in_progress'`);
   const replyTo = db.prepare('SELECT * FROM messages WHERE account_id = ? AND reply_to = ?');
   const flag = db.prepare('UPDATE messages SET flagged = 1 WHERE id = ?');
   const addSource = db.prepare(`INSERT INTO message_sources (message_id, position, document_id, document_name, created_at)
@@ -60,10 +60,12 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
       coalesce(sum(completion_tokens), 0) AS completion_tokens,
       count(*) FILTER (WHERE usage_estimated = 1) AS estimated_replies
     FROM messages WHERE account_id = ? AND created_at >= ?`);
-  const stranded = db.prepare(`SELECT r.id, u.account_id, u.created_at FROM messages r
-    JOIN messages u ON u.id = r.reply_to WHERE r.status = 'in_progress'`);
-  const failStranded = db.prepare(`UPDATE messages SET status = 'failed', content = ?, finished_at = ?
-    WHERE status = 'in_progress'`);
+  const expired = db.prepare(`SELECT r.id, u.account_id, u.created_at FROM messages r
+    JOIN messages u ON u.id = r.reply_to
+    WHERE r.status = 'in_progress' AND coalesce(r.lease_until, r.created_at + ?) < ?`);
+  const failOne = db.prepare(`UPDATE messages SET status = 'failed', content = ?, finished_at = ?
+    WHERE id = ? AND status = 'in_progress'`);
+  const renew = db.prepare(`UPDATE messages SET lease_until = ? WHERE id = ? AND status = 'in_progress'`);
 
   // Sends, finished replies and checkpoints are committed in groups (group-commit.ts).
   const sendTx = commits.wrap((s: SendInput) => {
@@ -78,7 +80,7 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
   const finishTx = commits.wrap((id: number, o: ReplyOutcome) => {
     const changed = finish.run(
       o.content, o.status, o.flagged ? 1 : 0, o.usage?.promptTokens ?? null, o.usage?.completionTokens ?? null,
-      o.usage?.estimated ? 1 : 0, Date.now(), id,
+      o.usage?.estimated ? 1 : 0, o.usage?.credits ?? null, Date.now(), id,
     ).changes;
     if (changed && o.refund) refund.run(o.refund.accountId, dayOf(o.refund.sentAt));
     if (changed) o.sources?.forEach((s, i) => addSource.run(id, i, s.documentId, s.documentName, Date.now()));
@@ -86,10 +88,19 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
   const partialTx = commits.wrap((parts: { id: number; content: string }[]) => {
     for (const p of parts) partial.run(p.content, p.id);
   });
-  const failTx = db.transaction((errorText: string) => {
-    const rows = stranded.all() as { id: number; account_id: number; created_at: number }[];
-    for (const r of rows) refund.run(r.account_id, dayOf(r.created_at));
-    return failStranded.run(errorText, Date.now()).changes;
+  // In the turn's write transaction: the check and the failure are one step, even across processes sharing the file.
+  const failTx = commits.wrap((errorText: string, now: number, leaseMs: number) => {
+    const rows = expired.all(leaseMs, now) as { id: number; account_id: number; created_at: number }[];
+    const failed: number[] = [];
+    for (const r of rows) {
+      if (!failOne.run(errorText, Date.now(), r.id).changes) continue;
+      refund.run(r.account_id, dayOf(r.created_at));
+      failed.push(r.id);
+    }
+    return failed;
+  });
+  const renewTx = commits.wrap((replyIds: number[], until: number) => {
+    for (const id of replyIds) renew.run(until, id);
   });
 
   return {
@@ -148,8 +159,11 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
     async setFlagged(id) {
       flag.run(id);
     },
-    async failInProgress(errorText) {
-      return failTx.immediate(errorText);
+    async renewLeases(replyIds, until) {
+      if (replyIds.length) await renewTx(replyIds, until);
+    },
+    failExpired(errorText, now, leaseMs) {
+      return failTx(errorText, now, leaseMs);
     },
     async countInWindow(accountId, now) {
       return used.get(accountId, firstDayOfWindow(now)) as number;

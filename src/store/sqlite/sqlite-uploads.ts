@@ -14,7 +14,9 @@ const toUpload = (r: Row): Upload => ({
 export function sqliteUploads(db: SqliteDb): UploadRepo {
   const insert = db.prepare(`INSERT INTO uploads (key, account_id, file_name, content_type, created_at, expires_at)
     VALUES (?, ?, ?, ?, ?, ?)`);
-  const claim = db.prepare('UPDATE uploads SET put_at = ? WHERE key = ? AND put_at IS NULL RETURNING *');
+  const claim = db.prepare(`UPDATE uploads SET put_at = @at
+    WHERE key = @key AND (put_at IS NULL OR (size IS NULL AND put_at < @staleBefore)) RETURNING *`);
+  const release = db.prepare('UPDATE uploads SET put_at = NULL WHERE key = ? AND put_at = ? AND size IS NULL');
   const complete = db.prepare('UPDATE uploads SET size = ? WHERE key = ?');
   const byKey = db.prepare('SELECT * FROM uploads WHERE account_id = ? AND key = ?');
   const abandoned = db.prepare(`SELECT key FROM uploads u
@@ -30,9 +32,12 @@ export function sqliteUploads(db: SqliteDb): UploadRepo {
     async create(u) {
       insert.run(u.key, u.accountId, u.fileName, u.contentType, u.createdAt, u.expiresAt);
     },
-    async claimPut(key, at) {
-      const r = claim.get(at, key) as Row | undefined;
+    async claimPut(key, at, staleBefore) {
+      const r = claim.get({ at, key, staleBefore }) as Row | undefined;
       return r && toUpload(r);
+    },
+    async releasePut(key, at) {
+      release.run(key, at);
     },
     async completePut(key, size) {
       complete.run(size, key);

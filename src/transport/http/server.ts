@@ -3,7 +3,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { KeyAuthenticator } from '../../domain/api-keys.js';
 import { bearerAuth } from './bearer-auth.js';
 import { registerBodyParsers } from './body-parsers.js';
-import { CORS_HEADERS, registerCors } from './cors.js';
+import { registerCors } from './cors.js';
+import { answerHeaders, sendError } from './error-response.js';
 import { registerErrorHandling } from './error-handler.js';
 import { newRequestId } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
@@ -28,32 +29,34 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     requestIdHeader: 'x-request-id',
     genReqId: newRequestId,
     // The stream URLs are served ahead of fastify (see stream-endpoint.ts); the rest goes to it.
-    // The server is set up as fastify sets up the ones it makes.
-    serverFactory: (handler, options) => {
+    serverFactory: (handler) => {
       const serveStream = streamEndpoint(deps);
-      const server = createServer(function (this: Server, req, res) {
+      const { headersMs, requestMs, keepAliveMs } = config.http;
+      const server = createServer({
+        headersTimeout: headersMs,
+        // Bounds receiving the request (headers and body), not the answer: node:http stops timing a
+        // request once it has arrived whole, so event streams stay open as long as their replies.
+        requestTimeout: requestMs,
+        // node:http checks the two bounds above this often (30 s by default): short bounds, checked soon.
+        connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersMs / 4))),
+      }, function (this: Server, req, res) {
         if (!serveStream.call(this, req, res)) handler(req, res);
       });
-      const timeouts = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
-      server.keepAliveTimeout = timeouts.keepAliveTimeout ?? 72_000;
-      server.requestTimeout = timeouts.requestTimeout ?? 0;
-      server.setTimeout(timeouts.connectionTimeout ?? 0);
+      server.keepAliveTimeout = keepAliveMs;
       return server;
     },
-    // Event streams stay open for as long as a reply takes; the generation has its own timeout.
-    requestTimeout: 0,
+    requestTimeout: config.http.requestMs,
+    keepAliveTimeout: config.http.keepAliveMs,
     return503OnClosing: true,
     // Upload tokens are path segments of about 200 characters.
     routerOptions: { maxParamLength: 1024 },
-    // Errors the router raises before any route runs (bad URL encoding, over-long segments).
-    frameworkErrors: (error, _request, reply: FastifyReply) => {
-      reply.code(error.statusCode ?? 400).send({ message: error.message });
-    },
+    // Errors the router raises before any route or hook runs (bad URL encoding, over-long segments).
+    frameworkErrors: (error, _request, reply: FastifyReply) => sendError(reply, error),
   });
   app.decorateRequest('account', null);
   // Set on arrival, in one plain callback (no promise per request); every answer, errors too, keeps them.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(CORS_HEADERS).header('x-request-id', request.id);
+    reply.headers(answerHeaders(request.id));
     done();
   });
   registerErrorHandling(app);

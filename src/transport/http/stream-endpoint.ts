@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { openReplyFeed } from '../../domain/open-reply-feed.js';
-import { ApiError, apiErrorBody, notFound } from '../../errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import { compactHead } from '../../shared/compact-head.js';
 import { CORS_HEADERS } from './cors.js';
+import { answerHeaders, errorResponse, writeError } from './error-response.js';
 import { publicBase } from './public-base.js';
 import { requestIdOf } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
@@ -49,15 +50,12 @@ export function streamEndpoint(deps: RouteDeps): (this: Server, req: IncomingMes
     }
     // As fastify's return503OnClosing: a server that is shutting down opens nothing new.
     if (!this.listening) {
-      answer(res, id, new ApiError(503, 'The server is shutting down.', 'closing', { expose: true }), { connection: 'close' });
+      writeError(res, id, new ApiError(503, 'The server is shutting down.', 'closing', { expose: true }), { connection: 'close' });
       return true;
     }
     open(deps, req, res, id, url).catch((err: unknown) => {
-      if (!(err instanceof ApiError)) {
-        log.error({ err, reqId: id }, 'request failed');
-        err = new ApiError(500, 'Server Error', 'internal');
-      }
-      if (!res.headersSent) answer(res, id, err as ApiError);
+      if (errorResponse(err).internal) log.error({ err, reqId: id }, 'request failed');
+      if (!res.headersSent) writeError(res, id, err);
       else res.destroy();
     });
     return true;
@@ -81,11 +79,11 @@ async function open(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, 
   const lastEventId = Array.isArray(header) ? header[0] : header;
   // A client that already has [END] is told to stop reconnecting.
   if (lastEventId === END_EVENT_ID) {
-    res.writeHead(204, { ...CORS_HEADERS, 'x-request-id': id }).end();
+    res.writeHead(204, answerHeaders(id)).end();
     return;
   }
   const offset = lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0;
-  res.writeHead(200, { ...STREAM_HEADERS, 'x-request-id': id });
+  res.writeHead(200, { ...STREAM_HEADERS, ...answerHeaders(id) });
   if (req.method === 'HEAD') {
     res.end();
     return;
@@ -101,12 +99,4 @@ function safeDecode(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function answer(res: ServerResponse, id: string, error: ApiError, extra: Record<string, string> = {}): void {
-  const body = JSON.stringify(apiErrorBody(error));
-  res.writeHead(error.status, {
-    ...CORS_HEADERS, ...extra, 'x-request-id': id,
-    'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body),
-  }).end(body);
 }

@@ -35,7 +35,7 @@ export function uploadTargetRoutes(app: FastifyInstance, deps: RouteDeps): void 
         contentType: request.headers['content-type'],
         contentLength: length === undefined ? undefined : Number(length),
         body: request.raw,
-      });
+      }, { staleAfterMs: deps.config.http.requestMs });
       return { data: result };
     });
   });

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { queryTerms, toFtsQuery } from './fts-query.js';
 
 describe('toFtsQuery', () => {
-  it('quotes each word and drops the common ones, everyday words of questions included', () => {
-    expect(toFtsQuery('What is the refund policy?')).toBe('"refund" OR "policy"');
-    expect(toFtsQuery("What's the best way to get a file like this to use less memory?")).toBe('"best" OR "less" OR "memory"');
+  it('quotes each word, a word of five letters or more as a prefix, and drops the common ones', () => {
+    expect(toFtsQuery('What is the refund policy?')).toBe('"refund"* OR "policy"*');
+    expect(toFtsQuery("What's the best way to get a file like this to use less memory?")).toBe('"best" OR "less" OR "memory"*');
   });
   it('keeps common words when there is nothing else', () => {
     expect(toFtsQuery('What is it?')).toBe('"what" OR "is" OR "it"');
   });
   it('reads query syntax as words', () => {
     expect(toFtsQuery('NEAR(a b) AND "c" * col:x')).toBe('"near" OR "b" OR "c" OR "col:x"');
+    expect(toFtsQuery('say "greetings" 4.90')).toBe('"say" OR "greetings"* OR "4.90"');
   });
   it('has nothing for text without words', () => {
     expect(toFtsQuery('?!* "" ()')).toBeUndefined();

@@ -47,12 +47,13 @@ describe.runIf(chromiumInstalled || chromiumRequired)('a page on another origin,
       const auth = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
       const signed = await (await fetch(`${api}/uploads/signed-url`, {
         method: 'POST', headers: auth, body: JSON.stringify({ file_name: 'hello.txt', content_type: 'text/plain' }),
-      })).json();
+      })).json() as { data: { url: string; key: string } };
       const put = await fetch(signed.data.url, { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: 'Hello from a browser.' });
       const created = await fetch(`${api}/documents/file`, {
         method: 'POST', headers: auth, body: JSON.stringify({ folder_id: folder, key: signed.data.key }),
       });
-      return { put: put.status, created: created.status, document: (await created.json()).data.id as string };
+      const document = (await created.json() as { data: { id: string } }).data.id;
+      return { put: put.status, created: created.status, document };
     }, { api: `${parley.url}/api/v1`, key: t.key, folder });
     expect(result).toMatchObject({ put: 200, created: 200 });
     expect((await settled(t, result.document)).status).toBe('synced');
@@ -62,11 +63,11 @@ describe.runIf(chromiumInstalled || chromiumRequired)('a page on another origin,
     const read = (content: string) => page.evaluate(async ({ api, key, botId, content }) => {
       const auth = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
       const made = await fetch(`${api}/conversations`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'widget', bot_id: botId }) });
-      const conversation = (await made.json()).data.id;
+      const conversation = (await made.json() as { data: { id: string } }).data.id;
       const res = await fetch(`${api}/messages/stream`, {
         method: 'POST', headers: auth, body: JSON.stringify({ content, conversation_id: conversation, redirect: false }),
       });
-      const { data } = await res.json();
+      const { data } = await res.json() as { data: { stream_url: string } };
       // The reference's snippet, plus a listener for EventSource's own error event.
       return new Promise<{ created: number; message: string; errors: number }>((resolve) => {
         let message = '';

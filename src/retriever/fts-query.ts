@@ -39,8 +39,15 @@ export function ftsQueryOf(terms: string[]): string | undefined {
   return terms.length ? terms.map(ftsString).join(' OR ') : undefined;
 }
 
-/** One term as an FTS5 string; a long enough word as a prefix, an identifier or number never. */
+/**
+ * One term as an FTS5 expression: a long enough word also as a prefix; an identifier of several
+ * parts as their phrase or, unless it is a number, as the parts written together (`HTTP/2` finds
+ * `HTTP2`, `e-mail` `email`).
+ */
 export function ftsString(term: string): string {
-  const prefix = term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term);
-  return `"${term.replace(/"/g, '""')}"${prefix ? '*' : ''}`;
+  const quoted = `"${term.replace(/"/g, '""')}"`;
+  if (term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term)) return `${quoted}*`;
+  // Numbers stay as written: 4.90 is not 490.
+  const joined = /\p{L}/u.test(term) ? term.replace(/[._:/@+-]/g, '') : term;
+  return joined !== term ? `(${quoted} OR "${joined}")` : quoted;
 }

@@ -211,4 +211,9 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     name: 'leases on replies in progress: the process generating a reply renews it; an expired one is failed',
     sql: `ALTER TABLE messages ADD COLUMN lease_until INTEGER;`,
   },
+  {
+    version: 8,
+    name: 'leases on running imports: their process renews them; an expired one is queued again',
+    sql: `ALTER TABLE import_jobs ADD COLUMN lease_until INTEGER;`,
+  },
 ];

@@ -298,7 +298,7 @@ async function loadDocuments() {
     const name = document.createElement('span');
     name.textContent = d.name;
     const status = document.createElement('span');
-    const failed = d.status === 'failed' || d.status === 'sync_failed';
+    const failed = d.status === 'sync_failed';
     status.className = `status${failed ? ' bad' : ''}`;
     status.textContent = failed ? `failed: ${d.failure_reason ?? 'unknown reason'}` : d.status;
     li.append(name, status);

@@ -98,7 +98,10 @@ export async function createApp(
     server.log.warn('no language model is configured (LLM_BASE_URL or PARLEY_MODELS): bots answer by quoting their knowledge base');
   }
   for (const name of await store.bots.modelsInUse()) {
-    if (!models.accepts(name)) server.log.warn({ model: name }, 'bots use a model that is not configured: their replies will fail');
+    if (models.accepts(name)) continue;
+    // With no model at all, every bot answers in extractive mode; otherwise an unknown model fails its replies.
+    if (models.defaultName === undefined) server.log.warn({ model: name }, 'bots name a model but none is configured: they answer in extractive mode');
+    else server.log.warn({ model: name }, 'bots use a model that is not configured: their replies will fail');
   }
 
   await imports.start();

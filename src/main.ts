@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { CliError } from './cli/cli-error.js';
+import { ListenError } from './cli/listen-error.js';
 import { commands } from './cli/commands.js';
 import { serve } from './cli/serve.js';
 import { loadModelCatalog } from './chat-model/model-catalog.js';
@@ -16,11 +17,11 @@ Usage:
   parley key create --account ID [--name N]
   parley key revoke ID
   parley key list --account ID
-  parley bot create --account ID --name N [--model M] [--fallback-model M] [--prompt TEXT]
-                    [--temperature T] [--max-tokens N] [--folders ID,ID]
+  parley bot create --account ID --name N [--description TEXT] [--model M] [--fallback-model M]
+                    [--prompt TEXT] [--temperature T] [--max-tokens N] [--folders ID,ID]
   parley bot list --account ID
-  parley bot update ID [--name N] [--model M] [--fallback-model M] [--prompt TEXT]
-                    [--temperature T] [--max-tokens N] [--folders ID,ID]
+  parley bot update ID [--name N] [--description TEXT] [--model M] [--fallback-model M]
+                    [--prompt TEXT] [--temperature T] [--max-tokens N] [--folders ID,ID]
   parley folder create --account ID --name N
   parley folder list --account ID
   parley usage --account ID [--since DATE]
@@ -37,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
       name: { type: 'string' }, plan: { type: 'string' }, 'message-limit': { type: 'string' },
       account: { type: 'string' }, id: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' },
       temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, 'fallback-model': { type: 'string' },
-      since: { type: 'string' }, folders: { type: 'string' },
+      since: { type: 'string' }, folders: { type: 'string' }, description: { type: 'string' },
     },
   });
   const [group, verb, ...rest] = positionals;
@@ -62,6 +63,10 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`parley: configuration error: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (err instanceof ListenError) {
+    process.stderr.write(`parley: ${err.message}\n`);
     process.exit(1);
   }
   if (err instanceof CliError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -144,8 +144,14 @@ export class ReplyStream implements AsyncIterable<string> {
         this.finished = true;
         return undefined;
       }
-      const chunk = (parse(event.data) as { chunk?: unknown } | undefined)?.chunk;
+      const body = parse(event.data) as { chunk?: unknown; failed?: unknown } | undefined;
+      const chunk = body?.chunk;
       if (typeof chunk !== 'string') return undefined;
+      // A failed reply's reason, sent as a chunk for clients that only read chunks: not reply text.
+      if (body?.failed === true) {
+        this.failure ??= chunk;
+        return undefined;
+      }
       this.text += chunk;
       return chunk;
     }

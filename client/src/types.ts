@@ -20,13 +20,16 @@ export interface PageQuery {
   page?: number;
   per_page?: number;
   keyword?: string;
+  /** Parley's own: lists come newest first unless `oldest` is asked for. */
+  order?: 'newest' | 'oldest';
 }
 
 export interface Bot {
   id: string;
   name: string;
-  model: string | null;
-  description?: string | null;
+  /** What the bot answers with: a model's name, or `extractive` when no model is configured. */
+  model: string;
+  description: string | null;
   created_at: number;
 }
 
@@ -103,7 +106,7 @@ export interface Folder {
   created_at: number;
 }
 
-export type DocumentStatus = 'syncing' | 'synced' | 'failed' | 'sync_failed';
+export type DocumentStatus = 'syncing' | 'synced' | 'sync_failed';
 
 export interface Document {
   id: string;

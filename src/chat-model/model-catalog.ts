@@ -16,6 +16,8 @@ export interface ModelTarget {
   maxReplyTokens: number;
   /** Another model's name, tried when this one fails before its first token. */
   fallback: string | undefined;
+  /** What one reply of this model costs, as `usage.credits` shows it (LLM_CREDITS_PER_REPLY, `credits_per_reply`). */
+  creditsPerReply: number;
 }
 
 export interface ModelCatalog {
@@ -43,6 +45,7 @@ interface ModelSpec {
   model?: string;
   context_tokens?: number;
   max_reply_tokens?: number;
+  credits_per_reply?: number;
   fallback?: string;
 }
 
@@ -89,6 +92,7 @@ export function loadModelCatalog(config: Config, env: Record<string, string | un
         contextTokens: m.context_tokens ?? config.llm.contextTokens,
         maxReplyTokens: m.max_reply_tokens ?? config.llm.maxReplyTokens,
         fallback: m.fallback,
+        creditsPerReply: m.credits_per_reply ?? config.llm.creditsPerReply,
       });
     }
     defaultName = file.default ?? Object.keys(file.models)[0];
@@ -99,7 +103,7 @@ export function loadModelCatalog(config: Config, env: Record<string, string | un
     const chat = makeChatModel(provider, baseUrl, apiKey);
     const envTarget = (name: string): ModelTarget => ({
       name, chat, upstreamModel: name, contextTokens: config.llm.contextTokens,
-      maxReplyTokens: config.llm.maxReplyTokens, fallback: undefined,
+      maxReplyTokens: config.llm.maxReplyTokens, fallback: undefined, creditsPerReply: config.llm.creditsPerReply,
     });
     const name = model ?? 'default';
     if (!targets.has(name)) targets.set(name, envTarget(name));
@@ -144,6 +148,10 @@ function readModelsFile(file: string): ModelsFile {
     for (const key of ['context_tokens', 'max_reply_tokens'] as const) {
       const v = m[key];
       if (v !== undefined && !(Number.isInteger(v) && v > 0)) fail(`models.${name}.${key} must be a positive whole number`);
+    }
+    const credits = m.credits_per_reply;
+    if (credits !== undefined && !(typeof credits === 'number' && Number.isFinite(credits) && credits >= 0)) {
+      fail(`models.${name}.credits_per_reply must be a number of at least 0`);
     }
     if (m.fallback !== undefined && !(m.fallback in f.models!)) fail(`models.${name}.fallback must name another model`);
   }

@@ -2,8 +2,9 @@ import type { ModelCatalog } from '../chat-model/model-catalog.js';
 import { createApiKey } from '../domain/api-keys.js';
 import { PLANS } from '../domain/plans.js';
 import type { Store } from '../store/store.js';
-import { accountJson, apiKeyJson, botAdminJson } from '../transport/presenters.js';
+import { accountJson, apiKeyJson } from '../transport/presenters.js';
 import { decodeId } from '../transport/public-ids.js';
+import { accountFlag } from './account-flag.js';
 import { CliError } from './cli-error.js';
 import type { Command, Flags } from './command.js';
 import { checkedModel } from './checked-model.js';
@@ -29,14 +30,6 @@ function number(flags: Flags, name: string, min: number, max: number, integer: b
     throw new CliError(`--${name} expects ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
   }
   return n;
-}
-
-async function accountFrom(store: Store, flags: Flags) {
-  const raw = text(flags, 'account', true);
-  const id = decodeId(raw);
-  const account = id === undefined ? undefined : await store.accounts.get(id);
-  if (!account) throw new CliError(`no account ${raw}`);
-  return account;
 }
 
 /** A model name a bot may use (null when the flag is absent). */
@@ -76,7 +69,7 @@ export const adminCommands: Record<string, Command> = {
   },
 
   async 'key create'(store, _args, flags) {
-    const account = await accountFrom(store, flags);
+    const account = await accountFlag(store, flags);
     const { key, record } = await createApiKey(store, account.id, text(flags, 'name') ?? null);
     const json = { id: apiKeyJson(record).id, key, account_id: apiKeyJson(record).account_id };
     printResult(!!flags.json, json, `${key}\n(key ${json.id}; shown once — store it now)`);
@@ -85,23 +78,24 @@ export const adminCommands: Record<string, Command> = {
   async 'key revoke'(store, args, flags) {
     const raw = args[0] ?? text(flags, 'id');
     if (!raw) throw new CliError('usage: parley key revoke ID');
-    const id = decodeId(raw);
+    const id = decodeId('key', raw);
     const revoked = id === undefined ? undefined : await store.apiKeys.revoke(id, Date.now());
     if (!revoked) throw new CliError(`no key ${raw}`);
     printResult(!!flags.json, apiKeyJson(revoked), `Revoked key ${raw}`);
   },
 
   async 'key list'(store, _args, flags) {
-    const account = await accountFrom(store, flags);
+    const account = await accountFlag(store, flags);
     const keys = (await store.apiKeys.listByAccount(account.id)).map(apiKeyJson);
     printResult(!!flags.json, { data: keys }, table(keys));
   },
 
   async 'bot create'(store, _args, flags, { models }) {
-    const account = await accountFrom(store, flags);
+    const account = await accountFlag(store, flags);
     const folderIds = await folderFlag(store, account.id, flags);
     const bot = await store.bots.create(account.id, {
       name: text(flags, 'name', true),
+      description: text(flags, 'description') ?? null,
       model: modelFlag(flags, 'model', models),
       fallbackModel: modelFlag(flags, 'fallback-model', models),
       systemPrompt: text(flags, 'prompt') ?? null,
@@ -115,14 +109,15 @@ export const adminCommands: Record<string, Command> = {
 
   async 'bot list'(store, _args, flags, { models }) {
     const defaultModel = models.defaultName ?? null;
-    const account = await accountFrom(store, flags);
+    const account = await accountFlag(store, flags);
     const { items } = await store.bots.list(account.id, {}, { limit: 1_000_000, offset: 0 });
-    const bots = items.map((b) => botAdminJson(b, defaultModel));
-    printResult(!!flags.json, { data: bots }, table(bots.map(({ id, name, model, created_at }) => ({ id, name, model, created_at }))));
+    const bots = await Promise.all(items.map((b) => botWithFolders(store, b, defaultModel)));
+    const rows = bots.map(({ id, name, model, folder_ids, created_at }) => ({ id, name, model, folders: folder_ids.join(',') || 'none', created_at }));
+    printResult(!!flags.json, { data: bots }, table(rows));
   },
 
   async usage(store, _args, flags) {
-    const account = await accountFrom(store, flags);
+    const account = await accountFlag(store, flags);
     const since = sinceFlag(flags);
     const t = await store.messages.usageTotals(account.id, since);
     const json = {

@@ -5,6 +5,7 @@ import { decodeId, encodeId } from '../transport/public-ids.js';
 import type { Command, Flags } from './command.js';
 import { checkedModel } from './checked-model.js';
 import type { BotPatch } from '../store/knowledge-repos.js';
+import { accountFlag } from './account-flag.js';
 import { CliError } from './cli-error.js';
 import { printResult, table } from './print-result.js';
 
@@ -22,7 +23,7 @@ export async function folderFlag(store: Store, accountId: number, flags: Flags):
   if (raw === undefined) return undefined;
   const given = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const ids = given.map((s) => {
-    const id = decodeId(s);
+    const id = decodeId('folder', s);
     if (id === undefined) throw new CliError(`--folders: no folder ${s}`);
     return id;
   });
@@ -34,16 +35,7 @@ export async function folderFlag(store: Store, accountId: number, flags: Flags):
 
 /** What the command line shows of a bot: its settings and the folders it reads. */
 export async function botWithFolders(store: Store, bot: Parameters<typeof botAdminJson>[0], defaultModel: string | null) {
-  return { ...botAdminJson(bot, defaultModel), folder_ids: (await store.botFolders.list(bot.id)).map(encodeId) };
-}
-
-async function accountOf(store: Store, flags: Flags) {
-  const raw = flag(flags, 'account');
-  if (!raw) throw new CliError('--account is required');
-  const id = decodeId(raw);
-  const account = id === undefined ? undefined : await store.accounts.get(id);
-  if (!account) throw new CliError(`no account ${raw}`);
-  return account;
+  return { ...botAdminJson(bot, defaultModel), folder_ids: (await store.botFolders.list(bot.id)).map((id) => encodeId('folder', id)) };
 }
 
 /** Commands for the knowledge base: which folders bots read, and folders themselves. */
@@ -51,7 +43,7 @@ export const knowledgeCommands: Record<string, Command> = {
   async 'bot update'(store, args, flags, { models }) {
     const raw = args[0] ?? flag(flags, 'id');
     if (!raw) throw new CliError(BOT_UPDATE_USAGE);
-    const id = decodeId(raw);
+    const id = decodeId('bot', raw);
     const bot = id === undefined ? undefined : await store.botAdmin.find(id);
     if (!bot) throw new CliError(`no bot ${raw}`);
     const name = flag(flags, 'name');
@@ -71,8 +63,10 @@ export const knowledgeCommands: Record<string, Command> = {
       return n;
     };
     const prompt = flag(flags, 'prompt');
+    const description = flag(flags, 'description');
     const patch: BotPatch = {
       ...(name !== undefined && { name }),
+      ...(description !== undefined && { description: description || null }),
       model: modelPatch('model'),
       fallbackModel: modelPatch('fallback-model'),
       ...(prompt !== undefined && { systemPrompt: prompt || null }),
@@ -87,7 +81,7 @@ export const knowledgeCommands: Record<string, Command> = {
   },
 
   async 'folder create'(store, _args, flags) {
-    const account = await accountOf(store, flags);
+    const account = await accountFlag(store, flags);
     const name = flag(flags, 'name');
     if (!name) throw new CliError('--name is required');
     const json = folderJson(await store.folders.create(account.id, name, Date.now()));
@@ -95,7 +89,7 @@ export const knowledgeCommands: Record<string, Command> = {
   },
 
   async 'folder list'(store, _args, flags) {
-    const account = await accountOf(store, flags);
+    const account = await accountFlag(store, flags);
     const { items } = await store.folders.list(account.id, {}, { limit: 1_000_000, offset: 0 });
     const folders = items.map(folderJson);
     printResult(!!flags.json, { data: folders }, table(folders));
@@ -103,4 +97,4 @@ export const knowledgeCommands: Record<string, Command> = {
 };
 
 const BOT_UPDATE_USAGE = 'usage: parley bot update ID [--name N] [--model M] [--fallback-model M] [--prompt TEXT] ' +
-  '[--temperature T] [--max-tokens N] [--folders ID,ID]';
+  '[--description TEXT] [--temperature T] [--max-tokens N] [--folders ID,ID]';

@@ -1,27 +1,28 @@
+import { lookup } from 'node:dns/promises';
 import { createApp } from '../app.js';
 import type { Config } from '../config/config.js';
 import { bootstrapFirstRun } from '../domain/bootstrap-first-run.js';
-import { encodeId } from '../transport/public-ids.js';
+import { firstRunBanner } from './first-run-banner.js';
+import { listenError } from './listen-error.js';
 
 /** `parley serve`: runs the server until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function serve(config: Config): Promise<void> {
   const app = await createApp(config);
   const first = await bootstrapFirstRun(app.store, config.llm.model ?? null);
-  const address = await app.listen();
+  let address: string;
+  try {
+    // fastify's listen neither resolves nor rejects for a HOST that does not resolve (the process
+    // then just exits 0), so the name is looked up first.
+    await lookup(config.host);
+    address = await app.listen();
+  } catch (err) {
+    // Not app.close(): a server that never listened does not finish closing, and the exit that
+    // follows closes the store as well.
+    throw listenError(err, config.host, config.port);
+  }
   if (first) {
     const base = config.publicUrl ?? address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
-    process.stdout.write([
-      '',
-      'First start: created the account "default", the bot "Default bot" and this API key (shown once):',
-      '',
-      `  ${first.key}`,
-      '',
-      'Try it:',
-      `  curl -s ${base}/api/v1/bots -H "Authorization: Bearer ${first.key}"`,
-      `  curl -s ${base}/api/v1/conversations -H "Authorization: Bearer ${first.key}" \\`,
-      `    -H "Content-Type: application/json" -d '{"name":"First chat","bot_id":"${encodeId(first.bot.id)}"}'`,
-      '',
-    ].join('\n') + '\n');
+    process.stdout.write(firstRunBanner(first, base));
   }
 
   let stopping = false;

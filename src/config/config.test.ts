@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2 * 1024 * 1024, trustProxy: false, publicUrl: undefined, shutdownGraceMs: 10_000,
     });
     expect(c.databaseUrl).toBe(`sqlite:${path.join(cwd, 'data', 'parley.db')}`);
-    expect(c.knowledge.retrievalMinRelevance).toBe(0.35);
+    expect(c.knowledge.retrievalMinRelevance).toBe(0.3);
     expect(loadConfig({ RETRIEVAL_MIN_RELEVANCE: '0' }, cwd).knowledge.retrievalMinRelevance).toBe(0);
   });
 

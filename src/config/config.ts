@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { bool, duration, httpUrl, int, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
+import { bool, duration, httpUrl, int, num, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
 import { readHttpTimeouts, type HttpTimeouts } from './http-timeouts.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
 import { parseRedisUrl, redisUrlWithoutPassword } from './redis-url.js';
 import { MIN_SECRET_LENGTH } from './resolve-secret.js';
+
+/** The largest page a list gives (`per_page`, `PER_PAGE`). */
+export const MAX_PER_PAGE = 100;
 
 // Where they were first declared, so that importers need not know the split.
 export { ConfigError } from './config-error.js';
@@ -42,6 +45,8 @@ export interface Config {
     model: string | undefined;
     contextTokens: number;
     maxReplyTokens: number;
+    /** Credits one reply costs, shown in `usage.credits` (a model in PARLEY_MODELS can say otherwise). */
+    creditsPerReply: number;
   };
   /** Path of a JSON file naming providers and models (see model-catalog.ts). */
   modelsFile: string | undefined;
@@ -59,6 +64,13 @@ export interface Config {
   authCacheMs: number;
   /** Folders, documents, imports and retrieval (see knowledge-config.ts). */
   knowledge: KnowledgeConfig;
+  /** How lists are read when a request does not say (see pagination.ts). */
+  lists: {
+    /** The hosted service lists newest first; `oldest` is Parley's own option. */
+    order: 'newest' | 'oldest';
+    /** A page's size when `per_page` is not given; undefined: each list's published default. */
+    perPage: number | undefined;
+  };
 }
 
 /** DATABASE_URL, whose password never appears in the error that refuses it. */
@@ -127,6 +139,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       model: read(env, 'LLM_MODEL', str),
       contextTokens: read(env, 'LLM_CONTEXT_TOKENS', int(256, 100_000_000), 8192),
       maxReplyTokens: read(env, 'LLM_MAX_REPLY_TOKENS', int(1, 10_000_000), 1024),
+      creditsPerReply: read(env, 'LLM_CREDITS_PER_REPLY', num(0, 1_000_000), 1),
     },
     modelsFile: read(env, 'PARLEY_MODELS', (raw) => path.resolve(cwd, raw)),
     timeouts: {
@@ -147,5 +160,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     leaseMs: read(env, 'WORK_LEASE', duration(300, 3_600_000), 15_000),
     authCacheMs: read(env, 'AUTH_CACHE_TTL', duration(0, 60_000), 1_000),
     knowledge: readKnowledgeConfig(env),
+    lists: {
+      order: read(env, 'LIST_ORDER', oneOf('newest', 'oldest'), 'newest'),
+      perPage: read(env, 'PER_PAGE', int(1, MAX_PER_PAGE)),
+    },
   };
 }

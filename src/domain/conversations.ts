@@ -17,9 +17,14 @@ async function checkFocusDocuments(store: Store, accountId: number, input: Conve
   const folders = await store.botFolders.list(input.botId);
   const readable = new Set(folders.length ? await store.documents.inFolders(accountId, ids, folders) : []);
   const errors: FieldErrors = {};
-  ids.forEach((id, i) => {
-    if (!readable.has(id)) errors[`document_ids.${i}`] = [`The selected document ids.${i} is invalid.`];
-  });
+  for (const [i, id] of ids.entries()) {
+    if (readable.has(id)) continue;
+    // The account's own document in a folder the bot does not read is a different mistake from an unknown id.
+    const own = await store.documents.get(accountId, id);
+    errors[`document_ids.${i}`] = [own
+      ? `The selected document ids.${i} is not in a folder the bot reads.`
+      : `The selected document ids.${i} is invalid.`];
+  }
   if (Object.keys(errors).length) throw validationFailed(errors);
 }
 

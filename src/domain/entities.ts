@@ -25,6 +25,8 @@ export interface Bot {
   id: number;
   accountId: number;
   name: string;
+  /** Shown to people choosing a bot (null: none given). */
+  description: string | null;
   model: string | null;
   /** Tried when `model` fails before its first token. */
   fallbackModel: string | null;
@@ -51,6 +53,8 @@ export interface TokenUsage {
   completionTokens: number;
   /** True when counted here with a tokenizer because the provider reported none. */
   estimated?: boolean;
+  /** What the reply cost in credits: its model's credits per reply (see model-catalog.ts). */
+  credits?: number;
 }
 
 /** A document a reply drew on, as recorded with the reply. */
@@ -85,6 +89,8 @@ export interface Page<T> {
 export interface PageRequest {
   limit: number;
   offset: number;
+  /** Newest (highest id) first; otherwise oldest first. */
+  newestFirst?: boolean;
 }
 
 export interface Folder {

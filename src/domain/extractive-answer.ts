@@ -5,6 +5,9 @@ export const NOTHING_FOUND = 'I could not find anything about that in the knowle
 /** How many passages an extractive answer quotes. */
 export const EXTRACTIVE_PASSAGES = 3;
 
+/** What a bot's `model` shows when no language model is configured: it answers in extractive mode. */
+export const EXTRACTIVE_MODEL = 'extractive';
+
 /**
  * The reply when no language model is configured: the most relevant passages, quoted with the
  * names of their documents; or a plain statement that the knowledge base has nothing on it.

@@ -213,8 +213,12 @@ export class ReplyGenerations {
       return {
         // A stopped reply is not a failed one: it keeps what was generated.
         error: outcome.ok || run.stopped ? undefined : outcome.error.message,
-        usage: (outcome.ok ? outcome.usage : undefined) ?? {
-          promptTokens: plan.promptTokens, completionTokens: await countTokensInTurns(run.text), estimated: true,
+        usage: {
+          ...((outcome.ok ? outcome.usage : undefined) ?? {
+            promptTokens: plan.promptTokens, completionTokens: await countTokensInTurns(run.text), estimated: true,
+          }),
+          // Charged at the rate of the model that wrote the reply (the fallback's, if it took over).
+          credits: (outcome.ok && plan.targets.find((t) => t.name === outcome.model) || plan.targets[0]).creditsPerReply,
         },
         flagged: outcome.ok && outcome.finishReason === 'content-filter',
         sources: plan.sources,

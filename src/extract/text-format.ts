@@ -13,11 +13,12 @@ const MARKDOWN_TOKENS = new Set(['heading', 'code', 'table']);
  * The format of pasted or fetched text, judged by its structure rather than by any tag in it:
  * HTML when it is an HTML document, or a fragment made of HTML blocks only (as pasted from a web
  * page); Markdown when it has headings, fenced code, tables or links; plain text otherwise. A tag
- * inside a Markdown code sample or paragraph leaves the text Markdown.
+ * inside a Markdown code sample or paragraph leaves the text Markdown. `lexed`: the text's tokens,
+ * when the caller has them already.
  */
-export function detectTextFormat(content: string): TextFormat {
+export function detectTextFormat(content: string, lexed: Token[] = marked.lexer(content)): TextFormat {
   if (HTML_DOCUMENT.test(content)) return 'html';
-  const tokens = marked.lexer(content).filter((t) => t.type !== 'space');
+  const tokens = lexed.filter((t) => t.type !== 'space');
   if (tokens.length && tokens.every((t) => t.type === 'html')) return 'html';
   return tokens.some(isMarkdownMark) ? 'markdown' : 'text';
 }

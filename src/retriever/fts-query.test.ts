@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { queryTerms, toFtsQuery } from './fts-query.js';
 
 describe('toFtsQuery', () => {
-  it('quotes each word and drops the common ones, everyday words of questions included', () => {
-    expect(toFtsQuery('What is the refund policy?')).toBe('"refund" OR "policy"');
-    expect(toFtsQuery("What's the best way to get a file like this to use less memory?")).toBe('"best" OR "less" OR "memory"');
+  it('quotes each word, a word of five letters or more as a prefix, and drops the common ones', () => {
+    expect(toFtsQuery('What is the refund policy?')).toBe('"refund"* OR "policy"*');
+    expect(toFtsQuery("What's the best way to get a file like this to use less memory?")).toBe('"best" OR "less" OR "memory"*');
   });
   it('keeps common words when there is nothing else', () => {
     expect(toFtsQuery('What is it?')).toBe('"what" OR "is" OR "it"');
   });
   it('reads query syntax as words', () => {
-    expect(toFtsQuery('NEAR(a b) AND "c" * col:x')).toBe('"near" OR "b" OR "c" OR "col:x"');
+    expect(toFtsQuery('NEAR(a b) AND "c" * col:x')).toBe('"near" OR "b" OR "c" OR ("col:x" OR "colx")');
+    expect(toFtsQuery('say "greetings" 4.90')).toBe('"say" OR "greetings"* OR "4.90"');
   });
   it('has nothing for text without words', () => {
     expect(toFtsQuery('?!* "" ()')).toBeUndefined();
@@ -21,6 +22,9 @@ describe('queryTerms', () => {
   it('keeps numbers, versions, addresses and identifiers whole', () => {
     expect(queryTerms('Does 4.90 EUR cover v1.2.3 on 10.0.0.1 in node_modules/foo with utf-8?'))
       .toEqual(['4.90', 'eur', 'cover', 'v1.2.3', '10.0.0.1', 'node_modules/foo', 'utf-8']);
+  });
+  it('finds an identifier written with or without its inner marks, a number only as written', () => {
+    expect(toFtsQuery('HTTP/2 on 10.0.0.1')).toBe('("http/2" OR "http2") OR "10.0.0.1"');
   });
   it('drops the halves of contractions', () => {
     expect(queryTerms("Why doesn't the server's port open?")).toEqual(['server', 'port', 'open']);

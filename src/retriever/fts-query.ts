@@ -28,15 +28,26 @@ export function queryTerms(text: string): string[] {
   return (content.length ? content : words).slice(0, MAX_TERMS);
 }
 
+/** A word at least this long also finds the longer words it begins (`async` → `asynchronous`). */
+const PREFIX_FROM_LETTERS = 5;
+
 /**
  * Terms as an FTS5 query of quoted strings joined with OR; undefined for none. A quoted term of
- * several parts (`"4.90"`) is an FTS5 phrase: its parts must stand side by side.
+ * several parts (`"4.90"`) is an FTS5 phrase: its parts must stand side by side, whole.
  */
 export function ftsQueryOf(terms: string[]): string | undefined {
   return terms.length ? terms.map(ftsString).join(' OR ') : undefined;
 }
 
-/** One term as an FTS5 string. */
+/**
+ * One term as an FTS5 expression: a long enough word also as a prefix; an identifier of several
+ * parts as their phrase or, unless it is a number, as the parts written together (`HTTP/2` finds
+ * `HTTP2`, `e-mail` `email`).
+ */
 export function ftsString(term: string): string {
-  return `"${term.replace(/"/g, '""')}"`;
+  const quoted = `"${term.replace(/"/g, '""')}"`;
+  if (term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term)) return `${quoted}*`;
+  // Numbers stay as written: 4.90 is not 490.
+  const joined = /\p{L}/u.test(term) ? term.replace(/[._:/@+-]/g, '') : term;
+  return joined !== term ? `(${quoted} OR "${joined}")` : quoted;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { inverseDocumentFrequency, OTHER_DOCUMENT_SHARE, rankByRelevance, termCoverage } from './relevance.js';
+import { inverseDocumentFrequency, NAMED_DOCUMENT_BOOST, OTHER_DOCUMENT_SHARE, rankByRelevance, termCoverage } from './relevance.js';
+
+const c = (documentId: number, score: number, hasTerm: boolean[], hasTermInText = hasTerm, nameHasTerm = false) =>
+  ({ documentId, score, hasTerm, hasTermInText, nameHasTerm });
 
 describe('relevance', () => {
   it('weighs a term by its rarity, a term no passage has the most', () => {
@@ -19,14 +22,21 @@ describe('relevance', () => {
   });
 
   it('drops passages under the floor and filler from other documents, and ranks by words in the text', () => {
-    const c = (documentId: number, score: number, hasTerm: boolean[], hasTermInText = hasTerm) => ({ documentId, score, hasTerm, hasTermInText });
-    const weights = [1, 1];
     const ranked = rankByRelevance([
       c(1, 10, [true, true], [true, false]), // under a title that names half the question
       c(1, 9, [true, true]),
       c(2, 9 * OTHER_DOCUMENT_SHARE * 0.9, [true, true]), // another document, far behind
       c(3, 20, [true, false]), // half the question: under a floor of 0.6
-    ], weights, 0.6);
+    ], [1, 1], 0.6);
     expect(ranked.map((r) => r.score)).toEqual([9, 10 * Math.SQRT1_2]);
+    expect(rankByRelevance([c(1, 5, [false, true])], [1, 1], 0.6)).toEqual([]);
+  });
+
+  it('puts a document the question names first, without making the others filler', () => {
+    const ranked = rankByRelevance([
+      c(1, 10, [true, true]),
+      c(2, 8, [true, true], [true, true], true),
+    ], [1, 1], 0.3);
+    expect(ranked.map((r) => [r.documentId, r.score])).toEqual([[2, 8 * NAMED_DOCUMENT_BOOST], [1, 10]]);
   });
 });

@@ -2,7 +2,7 @@
  * The default relevance floor (RETRIEVAL_MIN_RELEVANCE): a passage must hold terms worth at least
  * this share of a question's weight. Chosen on the tuning questions of test/fixtures; see the README.
  */
-export const DEFAULT_MIN_RELEVANCE = 0.35;
+export const DEFAULT_MIN_RELEVANCE = 0.3;
 
 /**
  * How rare a term is in the index: BM25's inverse document frequency, as FTS5 computes it, kept
@@ -32,7 +32,12 @@ export interface Candidate {
   hasTerm: boolean[];
   /** In the passage's own text. */
   hasTermInText: boolean[];
+  /** Whether the document's name has a term of the question (a question naming a library, a product…). */
+  nameHasTerm: boolean;
 }
+
+/** How much more a passage counts when its document's name has a term of the question. */
+export const NAMED_DOCUMENT_BOOST = 2;
 
 /**
  * A passage from another document than the best one is quoted only when it scores at least this
@@ -45,14 +50,21 @@ export const OTHER_DOCUMENT_SHARE = 0.5;
  * question's weight, see termCoverage) go; the rest are ranked by BM25 times their coverage, and
  * times the square root of their text's own coverage: a passage whose words answer the question
  * beats one that only sits under a title that names it (every passage of a document shares its
- * title and name).
+ * title and name). A document the question names (NAMED_DOCUMENT_BOOST) comes before others that
+ * merely share its words, which BM25 alone, saturating on a short name, does not ensure.
  */
 export function rankByRelevance<C extends Candidate>(candidates: C[], weights: number[], minRelevance: number): C[] {
   const ranked = candidates
     .map((c) => ({ c, coverage: termCoverage(weights, c.hasTerm) }))
     .filter((x) => x.coverage >= minRelevance)
-    .map(({ c, coverage }) => ({ ...c, score: c.score * coverage * Math.sqrt(termCoverage(weights, c.hasTermInText)) }))
-    .sort((a, b) => b.score - a.score);
-  const best = ranked[0];
-  return ranked.filter((c) => c.documentId === best.documentId || c.score >= OTHER_DOCUMENT_SHARE * best.score);
+    .map(({ c, coverage }) => {
+      const relevance = c.score * coverage * Math.sqrt(termCoverage(weights, c.hasTermInText));
+      return { c: { ...c, score: relevance * (c.nameHasTerm ? NAMED_DOCUMENT_BOOST : 1) }, relevance };
+    })
+    .sort((a, b) => b.c.score - a.c.score);
+  if (!ranked.length) return [];
+  // Filler is judged without the boost: a question naming one document may still be about two.
+  const best = Math.max(...ranked.map((r) => r.relevance));
+  const first = ranked[0].c.documentId;
+  return ranked.filter((r) => r.c.documentId === first || r.relevance >= OTHER_DOCUMENT_SHARE * best).map((r) => r.c);
 }

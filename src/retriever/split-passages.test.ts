@@ -37,6 +37,11 @@ describe('splitPassages', () => {
     expect(passages.at(-1)).toBe('After the sample.');
   });
 
+  it('keeps every character of plain text, tags and stars included', () => {
+    const txt = 'Wrap a word in <b> and </b> to make it **bold**.\n\nThen save the file as notes_v2.txt.';
+    expect(texts(txt)).toEqual([txt]);
+  });
+
   it('cuts a long paragraph between sentences, never at the dot of a URL, address or number', () => {
     const sentence = 'Point the client at api.example.com or 10.0.0.1 and pay 4.90 euros for config.json. ';
     const passages = texts(sentence.repeat(20).trim(), 200);

@@ -1,4 +1,5 @@
 import { marked, type Token, type Tokens } from 'marked';
+import { detectTextFormat } from '../extract/text-format.js';
 import { sentences } from './sentences.js';
 
 /** Passages of about this many characters: small enough to quote, big enough to carry a fact with its context. */
@@ -28,7 +29,11 @@ type Block =
  * than a passage is cut between sentences, found by `Intl.Segmenter`.
  */
 export function splitPassages(text: string, maxChars = PASSAGE_CHARS): Passage[] {
-  const blocks = blocksOf(marked.lexer(text.replace(/\r\n?/g, '\n')));
+  const source = text.replace(/\r\n?/g, '\n');
+  const tokens = marked.lexer(source);
+  // Plain text is read for its paragraphs and lists only: its `<b>`, `[x](y)` and `**` are words.
+  const inline = detectTextFormat(source, tokens) === 'text' ? plainInline : inlineText;
+  const blocks = blocksOf(tokens, inline);
   if (!blocks.some((b) => b.kind === 'heading')) markPlainHeadings(blocks);
 
   const passages: Passage[] = [];
@@ -69,7 +74,7 @@ export function splitPassages(text: string, maxChars = PASSAGE_CHARS): Passage[]
   return passages;
 }
 
-function blocksOf(tokens: Token[]): Block[] {
+function blocksOf(tokens: Token[], inlineText: (raw: string) => string): Block[] {
   const blocks: Block[] = [];
   for (const token of tokens) {
     switch (token.type) {
@@ -88,6 +93,10 @@ function blocksOf(tokens: Token[]): Block[] {
         break;
       }
       case 'html': {
+        if (inlineText === plainInline) {
+          blocks.push({ kind: 'body', text: plainInline(token.raw).trim(), cut: 'sentences' });
+          break;
+        }
         const heading = /^\s*<h([1-6])\b/i.exec(token.raw);
         const plain = htmlBlockText(token.raw);
         if (!plain) break;
@@ -182,6 +191,11 @@ export function inlineText(markdown: string): string {
       .replace(/[ \t]+/g, ' ')
       .replace(/ *\n */g, '\n')))
     .join('');
+}
+
+/** Plain text's lines, spaces tidied, every character kept. */
+function plainInline(text: string): string {
+  return text.replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n');
 }
 
 function htmlBlockText(html: string): string {

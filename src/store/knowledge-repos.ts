@@ -131,6 +131,7 @@ export interface BotFolderRepo {
 /** What `bot update` changes; an absent (undefined) field stays as it is. */
 export interface BotPatch {
   name?: string;
+  description?: string | null;
   model?: string | null;
   fallbackModel?: string | null;
   systemPrompt?: string | null;

@@ -44,6 +44,7 @@ export interface ApiKeyRepo {
 
 export interface BotInput {
   name: string;
+  description?: string | null;
   model: string | null;
   fallbackModel?: string | null;
   systemPrompt: string | null;

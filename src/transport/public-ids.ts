@@ -9,39 +9,53 @@ const internals = sqids as unknown as { blocklist: Set<string>; isBlockedId(id: 
 internals.isBlockedId = blocklistMatcher(internals.blocklist);
 
 /**
+ * Each kind of record encodes its ids with its own tag, so the bot 1 and the conversation 1 have
+ * different public ids, and a bot's id sent where a conversation's is expected decodes to nothing.
+ * The numbers are part of every id handed out: never renumber them.
+ */
+export const ID_KINDS = {
+  account: 1,
+  bot: 2,
+  conversation: 3,
+  message: 4,
+  folder: 5,
+  document: 6,
+  key: 7,
+} as const;
+export type IdKind = keyof typeof ID_KINDS;
+
+/**
  * Every request encodes or decodes a few ids, mostly the same ones, so recent ones are remembered.
  */
 const CACHE_LIMIT = 10_000;
-const encoded = new Map<number, string>();
-const decoded = new Map<string, number>();
+const caches = new Map<IdKind, { encoded: Map<number, string>; decoded: Map<string, number> }>(
+  (Object.keys(ID_KINDS) as IdKind[]).map((kind) => [kind, { encoded: new Map(), decoded: new Map() }]),
+);
 
-/** The API shows store ids as short opaque strings, like the published service's. */
-export function encodeId(id: number): string {
-  let text = encoded.get(id);
+/** The API shows store ids as short opaque strings, like the published service's, one form per kind. */
+export function encodeId(kind: IdKind, id: number): string {
+  const cache = caches.get(kind)!;
+  let text = cache.encoded.get(id);
   if (text === undefined) {
-    text = sqids.encode([id]);
-    if (encoded.size >= CACHE_LIMIT) {
-      encoded.clear();
-      decoded.clear();
+    text = sqids.encode([ID_KINDS[kind], id]);
+    if (cache.encoded.size >= CACHE_LIMIT) {
+      cache.encoded.clear();
+      cache.decoded.clear();
     }
-    encoded.set(id, text);
-    decoded.set(text, id);
+    cache.encoded.set(id, text);
+    cache.decoded.set(text, id);
   }
   return text;
 }
 
-/** The store id behind a public id, or undefined for anything we did not hand out. */
-export function decodeId(value: unknown): number | undefined {
-  if (typeof value === 'number') value = String(value);
-  if (typeof value === 'string') {
-    const known = decoded.get(value);
-    if (known !== undefined) return known;
-  }
-  if (typeof value !== 'string' || value.length < 10 || value.length > 32 || !/^[A-Za-z0-9]+$/.test(value)) {
-    return undefined;
-  }
-  const [id, ...rest] = sqids.decode(value);
-  // Several strings decode to the same number; only the canonical one is a real id.
-  if (id === undefined || rest.length || !Number.isSafeInteger(id) || encodeId(id) !== value) return undefined;
-  return id;
+/** The store id behind a public id of this kind, or undefined for anything we did not hand out as one. */
+export function decodeId(kind: IdKind, value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const known = caches.get(kind)!.decoded.get(value);
+  if (known !== undefined) return known;
+  if (value.length < 10 || value.length > 32 || !/^[A-Za-z0-9]+$/.test(value)) return undefined;
+  const [tag, id, ...rest] = sqids.decode(value);
+  // Several strings decode to the same numbers; only the canonical one is a real id.
+  if (tag !== ID_KINDS[kind] || id === undefined || rest.length || !Number.isSafeInteger(id)) return undefined;
+  return encodeId(kind, id) === value ? id : undefined;
 }

@@ -6,12 +6,12 @@ import { startParley, type RunningParley, type Tenant } from '../support/start-p
 /** Makes a folder the given bots may read, with `count` documents in it; returns their ids, oldest first. */
 async function makeDocuments(parley: RunningParley, t: Tenant, botIds: number[], count: number): Promise<string[]> {
   const folder = await t.api('POST', '/folders', { name: 'Docs' });
-  expect(folder.status).toBe(201);
-  for (const botId of botIds) await parley.app.store.botFolders.set(botId, [decodeId(folder.json.data.id)!]);
+  expect(folder.status).toBe(200);
+  for (const botId of botIds) await parley.app.store.botFolders.set(botId, [decodeId('folder', folder.json.data.id)!]);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const d = await t.api('POST', '/documents', { folder_id: folder.json.data.id, name: `Doc ${i}`, content: `Text ${i}.` });
-    expect(d.status).toBe(201);
+    expect(d.status).toBe(200);
     ids.push(d.json.data.id);
   }
   return ids;
@@ -28,7 +28,7 @@ describe('conversations', () => {
     const other = await parley.app.store.bots.create(t.account.id, {
       name: 'Other bot', model: null, systemPrompt: null, temperature: null, maxReplyTokens: null,
     }, Date.now());
-    otherBotId = encodeId(other.id);
+    otherBotId = encodeId('bot', other.id);
     docs = await makeDocuments(parley, t, [t.bot.id, other.id], 5);
   });
   afterAll(() => parley.stop());
@@ -36,7 +36,7 @@ describe('conversations', () => {
   it('creates a conversation and gets it back', async () => {
     const before = Math.floor(Date.now() / 1000);
     const created = await t.api('POST', '/conversations', { name: 'Plans', bot_id: t.botId });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     const c = created.json.data;
     expect(c).toMatchObject({ name: 'Plans', bot_id: t.botId });
     expect(typeof c.id).toBe('string');
@@ -52,7 +52,7 @@ describe('conversations', () => {
     const created = await t.api('POST', '/conversations', {
       name: 'With docs', bot_id: t.botId, document_ids: [docs[2], docs[0], docs[2]],
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     const id = created.json.data.id;
     expect((await t.api('GET', `/conversations/${id}`)).json.data).not.toHaveProperty('document_ids');
     const withDocs = await t.api('GET', `/conversations/${id}?includes=document_ids`);
@@ -101,7 +101,7 @@ describe('conversations', () => {
     for (const m of listed.json.data) expect((await t.api('GET', `/messages/${m.id}`)).status).toBe(404);
     expect((await t.api('GET', `/messages?conversation_id=${c.id}`)).json.data).toEqual([]);
     const rows = await parley.app.store.messages.list(t.account.id, { conversationId: undefined }, { limit: 1000, offset: 0 });
-    expect(rows.items.filter((m) => encodeId(m.conversationId) === c.id)).toEqual([]);
+    expect(rows.items.filter((m) => encodeId('conversation', m.conversationId) === c.id)).toEqual([]);
   });
 });
 
@@ -117,7 +117,7 @@ describe('GET /api/v1/conversations', () => {
     const bot2 = await parley.app.store.bots.create(t.account.id, {
       name: 'Second', model: null, systemPrompt: null, temperature: null, maxReplyTokens: null,
     }, Date.now());
-    second = encodeId(bot2.id);
+    second = encodeId('bot', bot2.id);
     [focus] = await makeDocuments(parley, t, [t.bot.id], 1);
     // 12 conversations: 8 with the tenant's bot, 4 with the second.
     for (let i = 1; i <= 12; i++) {
@@ -131,34 +131,37 @@ describe('GET /api/v1/conversations', () => {
   });
   afterAll(() => parley.stop());
 
-  it('lists conversations oldest first with pagination', async () => {
+  it('lists conversations newest first, 15 a page, with pagination; oldest first with ?order=oldest', async () => {
+    const newest = [...ids].reverse();
     const r = await t.api('GET', '/conversations');
     expect(r.status).toBe(200);
-    expect(r.json.data.map((c: { id: string }) => c.id)).toEqual(ids.slice(0, 10));
-    expect(r.json.data[0]).toEqual({ id: ids[0], name: 'Chat 1', bot_id: t.botId, created_at: expect.any(Number) });
+    expect(r.json.data.map((c: { id: string }) => c.id)).toEqual(newest);
+    expect(r.json.data.at(-1)).toEqual({ id: ids[0], name: 'Chat 1', bot_id: t.botId, created_at: expect.any(Number) });
     expect(r.json.meta.pagination).toMatchObject({
-      count: 10, total: 12, per_page: 10, total_pages: 2, next_page: 2, previous_page: null,
+      count: 12, total: 12, per_page: 15, total_pages: 1, next_page: null, previous_page: null,
     });
-    const p2 = await t.api('GET', '/conversations?page=2');
-    expect(p2.json.data.map((c: { id: string }) => c.id)).toEqual(ids.slice(10));
+    const p2 = await t.api('GET', '/conversations?page=2&per_page=10');
+    expect(p2.json.data.map((c: { id: string }) => c.id)).toEqual(newest.slice(10));
     expect(p2.json.meta.pagination).toMatchObject({ count: 2, next_page: null, previous_page: 1 });
-    const p3 = await t.api('GET', '/conversations?per_page=4&page=3');
+    const p3 = await t.api('GET', '/conversations?per_page=4&page=3&order=oldest');
     expect(p3.json.data.map((c: { id: string }) => c.id)).toEqual(ids.slice(8, 12));
     expect(p3.json.meta.pagination).toMatchObject({ count: 4, per_page: 4, total_pages: 3, next_page: null, previous_page: 2 });
+    const zero = await t.api('GET', '/conversations?page=0&per_page=4');
+    expect(zero.json.data.map((c: { id: string }) => c.id)).toEqual(newest.slice(0, 4));
   });
 
   it('filters by bot_id and keyword, together too', async () => {
     const bySecond = await t.api('GET', `/conversations?bot_id=${second}`);
-    expect(bySecond.json.data.map((c: { id: string }) => c.id)).toEqual([ids[2], ids[5], ids[8], ids[11]]);
+    expect(bySecond.json.data.map((c: { id: string }) => c.id)).toEqual([ids[11], ids[8], ids[5], ids[2]]);
     expect(bySecond.json.meta.pagination.total).toBe(4);
     const paris = await t.api('GET', '/conversations?keyword=PARIS');
-    expect(paris.json.data.map((c: { name: string }) => c.name)).toEqual(['Trip to Paris', 'paris again']);
+    expect(paris.json.data.map((c: { name: string }) => c.name)).toEqual(['paris again', 'Trip to Paris']);
     const both = await t.api('GET', `/conversations?keyword=paris&bot_id=${second}`);
     expect(both.json.data.map((c: { name: string }) => c.name)).toEqual(['paris again']);
   });
 
   it('answers an unknown or malformed bot_id filter with an empty list', async () => {
-    for (const botId of [encodeId(999_999), 'nonsense']) {
+    for (const botId of [encodeId('bot', 999_999), 'nonsense']) {
       const r = await t.api('GET', `/conversations?bot_id=${botId}`);
       expect(r.status).toBe(200);
       expect(r.json.data).toEqual([]);
@@ -167,18 +170,18 @@ describe('GET /api/v1/conversations', () => {
   });
 
   it('includes document_ids on request', async () => {
-    const r = await t.api('GET', '/conversations?includes=document_ids&per_page=2');
+    const r = await t.api('GET', '/conversations?includes=document_ids&per_page=2&order=oldest');
     expect(r.json.data.map((c: { document_ids: string[] }) => c.document_ids)).toEqual([[focus], []]);
     const plain = await t.api('GET', '/conversations?per_page=2');
     expect(plain.json.data[0]).not.toHaveProperty('document_ids');
   });
 
   it('answers pages past the end empty and refuses bad page numbers', async () => {
-    const far = await t.api('GET', '/conversations?page=99');
+    const far = await t.api('GET', '/conversations?page=99&per_page=10');
     expect(far.status).toBe(200);
     expect(far.json.data).toEqual([]);
     expect(far.json.meta.pagination).toMatchObject({ count: 0, total: 12, total_pages: 2, next_page: null, previous_page: 98 });
-    for (const page of ['0', 'abc', '']) {
+    for (const page of ['-1', 'abc', '']) {
       const r = await t.api('GET', `/conversations?page=${page}`);
       if (page === '') {
         expect(r.status).toBe(200); // an empty parameter is as good as none
@@ -195,7 +198,7 @@ describe('GET /api/v1/conversations', () => {
     const r = await fresh.api('GET', '/conversations');
     expect(r.json).toEqual({
       data: [],
-      meta: { pagination: { count: 0, total: 0, per_page: 10, current_page: 1, total_pages: 1, next_page: null, previous_page: null } },
+      meta: { pagination: { count: 0, total: 0, per_page: 15, current_page: 1, total_pages: 1, next_page: null, previous_page: null } },
     });
   });
 });

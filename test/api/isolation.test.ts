@@ -15,7 +15,7 @@ describe('isolation between accounts', () => {
   let b: Tenant;
   let bConversation: string;
   let bMessages: string[];
-  const missing = encodeId(9_999_999);
+  const missing = encodeId('conversation', 9_999_999);
   beforeAll(async () => {
     upstream = await new ScriptedOpenAi().start();
     parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'test-model' });
@@ -86,11 +86,11 @@ describe('isolation between accounts', () => {
 
   it('answers 422 for B\'s documents as a conversation\'s focus', async () => {
     const folder = await b.api('POST', '/folders', { name: 'B folder' });
-    await parley.app.store.botFolders.set(b.bot.id, [decodeId(folder.json.data.id)!]);
+    await parley.app.store.botFolders.set(b.bot.id, [decodeId('folder', folder.json.data.id)!]);
     const bDocument = (await b.api('POST', '/documents', { folder_id: folder.json.data.id, name: 'B doc', content: 'B secret' })).json.data.id;
-    expect((await b.api('POST', '/conversations', { name: 'ok', bot_id: b.botId, document_ids: [bDocument] })).status).toBe(201);
+    expect((await b.api('POST', '/conversations', { name: 'ok', bot_id: b.botId, document_ids: [bDocument] })).status).toBe(200);
     // Even a bot of A's that somehow reads B's folder does not make B's document A's.
-    await parley.app.store.botFolders.set(a.bot.id, [decodeId(folder.json.data.id)!]);
+    await parley.app.store.botFolders.set(a.bot.id, [decodeId('folder', folder.json.data.id)!]);
     const r = await sameAsMissing((id) => a.api('POST', '/conversations', { name: 'x', bot_id: a.botId, document_ids: [id] }), bDocument);
     expect(r.status).toBe(422);
     expect(r.json.errors).toEqual({ 'document_ids.0': ['The selected document ids.0 is invalid.'] });

@@ -24,6 +24,33 @@ describe('the playground at /', () => {
     expect((await request(`${parley.url}/playground/parley-client.js`, 'GET')).text).toContain('ParleyClient');
   });
 
+  it('sends security headers with the page and its files: CSP without inline script, no framing, no referrer, nosniff', async () => {
+    for (const path of ['/', '/playground/playground.js', '/playground/playground.css', '/playground/parley-client.js']) {
+      const r = await request(`${parley.url}${path}`, 'GET');
+      const csp = r.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("default-src 'none'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toMatch(/connect-src 'self'/);
+      expect(r.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(r.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    // API answers are never sniffed into another type either.
+    expect((await request(`${parley.url}/api/v1/bots`, 'GET')).headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('lets the page reach the stream URLs\' own host when STREAM_PUBLIC_URL names one', async () => {
+    const other = await startParley({ STREAM_PUBLIC_URL: 'https://streams.example:8443', PUBLIC_URL: 'https://chat.example' });
+    try {
+      const csp = (await request(`${other.url}/`, 'GET')).headers.get('content-security-policy')!;
+      expect(csp).toContain("connect-src 'self' https://chat.example https://streams.example:8443");
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('answers 404 in the API\'s shape for a file it does not have', async () => {
     for (const file of ['nope.js', '..%2Fpackage.json', 'index.html']) {
       const r = await request(`${parley.url}/playground/${file}`, 'GET');

@@ -33,7 +33,7 @@ describe.runIf(chromiumInstalled || chromiumRequired)('the playground in Chromiu
     t = await parley.tenant();
     const folder = await makeFolder(t, 'Policies');
     await addText(t, folder, 'Refund policy', 'Refunds are issued within 14 days of purchase.');
-    await parley.app.store.botFolders.set(t.bot.id, [decodeId(folder)!]);
+    await parley.app.store.botFolders.set(t.bot.id, [decodeId('folder', folder)!]);
     browser = await openChromium();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -57,25 +57,27 @@ describe('bots read folders; conversations focus on documents', () => {
     // No folders yet: no document can be a focus document.
     const before = await t.api('POST', '/conversations', { name: 'c', bot_id: t.botId, document_ids: [inside] });
     expect(before.status).toBe(422);
-    expect(before.json.errors).toEqual({ 'document_ids.0': ['The selected document ids.0 is invalid.'] });
+    // The account's own document, in a folder the bot does not read: the message says so.
+    expect(before.json.errors).toEqual({ 'document_ids.0': ['The selected document ids.0 is not in a folder the bot reads.'] });
 
     const updated = await cli('bot', 'update', t.botId, '--folders', readable, '--name', 'Support bot', '--temperature', '0.3');
     expect(updated).toMatchObject({ id: t.botId, name: 'Support bot', temperature: 0.3, folder_ids: [readable] });
 
     const ok = await t.api('POST', '/conversations', { name: 'c', bot_id: t.botId, document_ids: [inside] });
-    expect(ok.status).toBe(201);
+    expect(ok.status).toBe(200);
     const bad = await t.api('POST', '/conversations', { name: 'c', bot_id: t.botId, document_ids: [inside, outside] });
     expect(bad.status).toBe(422);
     expect(bad.json).toEqual({
-      message: 'The selected document ids.1 is invalid.',
-      errors: { 'document_ids.1': ['The selected document ids.1 is invalid.'] },
+      message: 'The selected document ids.1 is not in a folder the bot reads.',
+      errors: { 'document_ids.1': ['The selected document ids.1 is not in a folder the bot reads.'] },
     });
     const upd = await t.api('POST', `/conversations/${ok.json.data.id}`, { name: 'c', bot_id: t.botId, document_ids: [outside] });
     expect(upd.status).toBe(422);
-    const missing = await t.api('POST', '/conversations', { name: 'c', bot_id: t.botId, document_ids: [encodeId(999_999)] });
+    const missing = await t.api('POST', '/conversations', { name: 'c', bot_id: t.botId, document_ids: [encodeId('document', 999_999)] });
     expect(missing.status).toBe(422);
+    expect(missing.json.errors).toEqual({ 'document_ids.0': ['The selected document ids.0 is invalid.'] });
     const tooMany = await t.api('POST', '/conversations', {
-      name: 'c', bot_id: t.botId, document_ids: Array.from({ length: 1001 }, (_, i) => encodeId(i + 1)),
+      name: 'c', bot_id: t.botId, document_ids: Array.from({ length: 1001 }, (_, i) => encodeId('document', i + 1)),
     });
     expect(tooMany.status).toBe(422);
     expect(tooMany.json.errors.document_ids).toEqual(['The document ids field must not have more than 1000 items.']);
@@ -87,7 +89,7 @@ describe('bots read folders; conversations focus on documents', () => {
     expect(await commandFails('bot update', [t.botId], { folders: theirs })).toMatch(/no folder/);
     expect(await commandFails('bot update', ['nope'], {})).toMatch(/no bot/);
 
-    const account = encodeId(t.account.id);
+    const account = encodeId('account', t.account.id);
     const folder = await command('folder create', [], { account, name: 'From CLI' });
     expect(folder).toMatchObject({ name: 'From CLI' });
     const bot = await command('bot create', [], { account, name: 'Second', folders: folder.id });

@@ -14,7 +14,7 @@ describe('folders and documents', () => {
 
   it('creates, lists, shows and renames folders', async () => {
     const created = await t.api('POST', '/folders', { name: 'Handbook' });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     expect(created.json.data).toEqual({ id: expect.any(String), name: 'Handbook', created_at: expect.any(Number) });
     const id = created.json.data.id;
     await t.api('POST', '/folders', { name: 'Policies' });
@@ -44,7 +44,7 @@ describe('folders and documents', () => {
   it('imports pasted text: syncing, then synced, with its text at content_url for its owner only', async () => {
     const folder = await makeFolder(t);
     const r = await t.api('POST', '/documents', { folder_id: folder, name: 'Opening hours', content: 'We open at nine.\n\nWe close at five.' });
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(200);
     expect(r.json.data).toMatchObject({ name: 'Opening hours', status: 'syncing', folder_id: folder, failure_reason: null });
     expect(Object.keys(r.json.data).sort()).toEqual(['content_url', 'created_at', 'failure_reason', 'folder_id', 'id', 'name', 'status']);
     const doc = await settled(t, r.json.data.id);
@@ -80,7 +80,7 @@ describe('folders and documents', () => {
     const id = await addText(t, folder, 'Pages', md);
     expect((await t.api('GET', `/documents/${id}/content`)).text).toBe(md);
     const hits = await parley.app.retriever.retrieve({
-      accountId: t.account.id, folderIds: [decodeId(folder)!], query: 'How long are pages cached?', limit: 3,
+      accountId: t.account.id, folderIds: [decodeId('folder', folder)!], query: 'How long are pages cached?', limit: 3,
     });
     expect(hits[0].passage).toBe('Caching\n\nPages are cached for 600 seconds by the edge server.');
   });
@@ -99,7 +99,7 @@ describe('folders and documents', () => {
       .toEqual(['The content field must be a string.']);
 
     const limit = 768 * 1024;
-    expect((await t.api('POST', '/documents', { folder_id: folder, name: 'max', content: 'a'.repeat(limit) })).status).toBe(201);
+    expect((await t.api('POST', '/documents', { folder_id: folder, name: 'max', content: 'a'.repeat(limit) })).status).toBe(200);
     const big = await t.api('POST', '/documents', { folder_id: folder, name: 'big', content: 'a'.repeat(limit + 1) });
     expect(big.status).toBe(422);
     expect(big.json.errors.content).toEqual(['The content field must not be greater than 768 kilobytes.']);
@@ -113,24 +113,24 @@ describe('folders and documents', () => {
     const d1 = await addText(t, a, 'Travel policy', 'Book trains when the trip is under four hours.');
     const d2 = await addText(t, a, 'Expense policy', 'Receipts are needed for every expense.');
     const d3 = await addText(t, b, 'Travel FAQ', 'Questions about travel.');
-    const names = async (q: string) => (await t.api('GET', `/documents?${q}`)).json.data.map((d: { id: string }) => d.id);
+    const names = async (q: string) => (await t.api('GET', `/documents?order=oldest&${q}`)).json.data.map((d: { id: string }) => d.id);
     expect(await names(`folder_id=${a}`)).toEqual([d1, d2]);
     expect(await names(`folder_id=${b}`)).toEqual([d3]);
     expect((await names('keyword=travel')).sort()).toEqual([d1, d3].sort());
     expect(await names('folder_id=garbage')).toEqual([]);
 
-    await parley.app.store.botFolders.set(t.bot.id, [decodeId(a)!, decodeId(b)!]);
+    await parley.app.store.botFolders.set(t.bot.id, [decodeId('folder', a)!, decodeId('folder', b)!]);
     const c = await t.api('POST', '/conversations', { name: 'Focus', bot_id: t.botId, document_ids: [d3, d1] });
-    expect(c.status).toBe(201);
+    expect(c.status).toBe(200);
     expect(await names(`conversation_id=${c.json.data.id}`)).toEqual([d1, d3]);
   });
 
   it('deletes a document, its passages and its place in conversations', async () => {
     const folder = await makeFolder(t);
-    await parley.app.store.botFolders.set(t.bot.id, [decodeId(folder)!]);
+    await parley.app.store.botFolders.set(t.bot.id, [decodeId('folder', folder)!]);
     const id = await addText(t, folder, 'Wifi', 'The wifi password is hunter2.');
     const c = await t.api('POST', '/conversations', { name: 'c', bot_id: t.botId, document_ids: [id] });
-    const find = () => parley.app.retriever.retrieve({ accountId: t.account.id, folderIds: [decodeId(folder)!], query: 'wifi password', limit: 5 });
+    const find = () => parley.app.retriever.retrieve({ accountId: t.account.id, folderIds: [decodeId('folder', folder)!], query: 'wifi password', limit: 5 });
     expect(await find()).toHaveLength(1);
 
     expect((await t.api('DELETE', `/documents/${id}`)).status).toBe(204);

@@ -17,7 +17,7 @@ async function knowledgeTenant(parley: RunningParley) {
   const folder = await makeFolder(t, 'Policies');
   const refunds = await addText(t, folder, 'Refund policy', REFUNDS);
   const shipping = await addText(t, folder, 'Shipping times', SHIPPING);
-  await parley.app.store.botFolders.set(t.bot.id, [decodeId(folder)!]);
+  await parley.app.store.botFolders.set(t.bot.id, [decodeId('folder', folder)!]);
   return { t, refunds, shipping };
 }
 

@@ -33,7 +33,7 @@ describe('imports are durable jobs', () => {
     try {
       expect((await settled(again, queued)).status).toBe('synced');
       expect((await settled(again, interrupted)).status).toBe('synced');
-      expect(await settled(again, doomed)).toMatchObject({ status: 'failed', failure_reason: 'The import was interrupted too many times.' });
+      expect(await settled(again, doomed)).toMatchObject({ status: 'sync_failed', failure_reason: 'The import was interrupted too many times.' });
       expect((await again.api('GET', `/documents/${interrupted}/content`)).text).toBe('Interrupted has text.');
       expect((await again.api('GET', `/documents/${held}`)).json.data.status).toBe('syncing');
       // Its process dies: its lease runs out unrenewed, and this one takes the import over.

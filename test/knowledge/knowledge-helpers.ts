@@ -15,14 +15,14 @@ export async function settled(t: Tenant, documentId: string, timeoutMs = 15_000)
 
 export async function makeFolder(t: Tenant, name = 'Docs'): Promise<string> {
   const r = await t.api('POST', '/folders', { name });
-  if (r.status !== 201) throw new Error(`POST /folders answered ${r.status}: ${r.text}`);
+  if (r.status !== 200) throw new Error(`POST /folders answered ${r.status}: ${r.text}`);
   return r.json.data.id;
 }
 
 /** Adds a text document and waits until it is synced. */
 export async function addText(t: Tenant, folderId: string, name: string, content: string): Promise<string> {
   const r = await t.api('POST', '/documents', { folder_id: folderId, name, content });
-  if (r.status !== 201) throw new Error(`POST /documents answered ${r.status}: ${r.text}`);
+  if (r.status !== 200) throw new Error(`POST /documents answered ${r.status}: ${r.text}`);
   const doc = await settled(t, r.json.data.id);
   if (doc.status !== 'synced') throw new Error(`document ${name} ${doc.status}: ${doc.failure_reason}`);
   return doc.id;

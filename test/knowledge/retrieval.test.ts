@@ -13,9 +13,9 @@ async function setUp(parley: RunningParley) {
   const folder = await makeFolder(t);
   const car = await addText(t, folder, 'Cars', CAR);
   const lunch = await addText(t, folder, 'Canteen', LUNCH);
-  await parley.app.store.botFolders.set(t.bot.id, [decodeId(folder)!]);
+  await parley.app.store.botFolders.set(t.bot.id, [decodeId('folder', folder)!]);
   const ask = (query: string, documentIds?: string[]) => parley.app.retriever.retrieve({
-    accountId: t.account.id, folderIds: [decodeId(folder)!], documentIds: documentIds?.map((d) => decodeId(d)!), query, limit: 3,
+    accountId: t.account.id, folderIds: [decodeId('folder', folder)!], documentIds: documentIds?.map((d) => decodeId('document', d)!), query, limit: 3,
   });
   return { t, folder, car, lunch, ask };
 }
@@ -30,7 +30,7 @@ describe('retrieval with full text only', () => {
   it('ranks by BM25 and cannot see synonyms', async () => {
     const { car, ask } = await setUp(parley);
     const hits = await ask('Where are company cars parked?');
-    expect(hits[0]).toMatchObject({ documentId: decodeId(car), documentName: 'Cars', passage: CAR });
+    expect(hits[0]).toMatchObject({ documentId: decodeId('document', car), documentName: 'Cars', passage: CAR });
     expect(hits[0].score).toBeGreaterThan(0);
     expect(await ask('Where does the automobile go?')).toEqual([]);
   });
@@ -39,13 +39,13 @@ describe('retrieval with full text only', () => {
     const { t, car, lunch } = await setUp(parley);
     const c = await t.api('POST', '/conversations', { name: 'focus', bot_id: t.botId, document_ids: [lunch] });
     const folderIds = await parley.app.store.botFolders.list(t.bot.id);
-    const q = { accountId: t.account.id, folderIds, conversationId: decodeId(c.json.data.id)!, limit: 5 };
+    const q = { accountId: t.account.id, folderIds, conversationId: decodeId('conversation', c.json.data.id)!, limit: 5 };
     const focused = await retrieveForConversation(parley.app.store, parley.app.retriever, { ...q, query: 'cars lunch' });
-    expect(focused.map((h) => h.documentId)).toEqual([decodeId(lunch)]);
+    expect(focused.map((h) => h.documentId)).toEqual([decodeId('document', lunch)]);
     const open = await t.api('POST', '/conversations', { name: 'open', bot_id: t.botId });
     const all = await retrieveForConversation(parley.app.store, parley.app.retriever,
-      { ...q, conversationId: decodeId(open.json.data.id)!, query: 'cars lunch' });
-    expect(all.map((h) => h.documentId).sort()).toEqual([decodeId(car), decodeId(lunch)].sort());
+      { ...q, conversationId: decodeId('conversation', open.json.data.id)!, query: 'cars lunch' });
+    expect(all.map((h) => h.documentId).sort()).toEqual([decodeId('document', car), decodeId('document', lunch)].sort());
     expect(await retrieveForConversation(parley.app.store, parley.app.retriever, { ...q, folderIds: [], query: 'cars lunch' })).toEqual([]);
   });
 });
@@ -71,13 +71,13 @@ describe('hybrid retrieval with an embeddings endpoint', () => {
 
     // No word in common with the passage: only the vectors can find it.
     const synonyms = await ask('Where does the automobile go?');
-    expect(synonyms[0]).toMatchObject({ documentId: decodeId(car), passage: CAR });
+    expect(synonyms[0]).toMatchObject({ documentId: decodeId('document', car), passage: CAR });
     // Both methods agree: first by a wide margin.
     const both = await ask('When is lunch served?');
-    expect(both[0].documentId).toBe(decodeId(lunch));
+    expect(both[0].documentId).toBe(decodeId('document', lunch));
     expect(both[0].score).toBeGreaterThan(both[1]?.score ?? 0);
     // Focus still applies to the vector side.
-    expect((await ask('automobile', [lunch])).map((h) => h.documentId)).not.toContain(decodeId(car));
+    expect((await ask('automobile', [lunch])).map((h) => h.documentId)).not.toContain(decodeId('document', car));
   });
 
   it('falls back to full text when the endpoint fails', async () => {
@@ -85,7 +85,7 @@ describe('hybrid retrieval with an embeddings endpoint', () => {
     embeddings.failWith = 503;
     try {
       const hits = await ask('company cars parked');
-      expect(hits[0].documentId).toBe(decodeId(car));
+      expect(hits[0].documentId).toBe(decodeId('document', car));
     } finally {
       embeddings.failWith = undefined;
     }

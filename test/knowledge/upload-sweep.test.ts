@@ -45,6 +45,6 @@ describe('uploaded files that will never be imported are deleted', () => {
     expect((await t.api('DELETE', `/documents/${doc.json.data.id}`)).status).toBeLessThan(300);
     expect(await parley.app.imports.sweep(later)).toBe(1);
     expect(existsSync(blobFile(key))).toBe(false);
-    expect(await parley.app.store.documents.get(t.account.id, decodeId(doc.json.data.id)!)).toBeUndefined();
+    expect(await parley.app.store.documents.get(t.account.id, decodeId('document', doc.json.data.id)!)).toBeUndefined();
   });
 });

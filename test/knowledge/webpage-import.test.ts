@@ -83,7 +83,7 @@ describe('webpage import', () => {
 
   const importUrl = async (url: string, tenant = t, folderId = folder) => {
     const r = await tenant.api('POST', '/documents/webpage', { folder_id: folderId, url });
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(200);
     expect(r.json.data).toMatchObject({ status: 'syncing', name: url });
     return settled(tenant, r.json.data.id);
   };
@@ -112,25 +112,25 @@ describe('webpage import', () => {
       `http://[::127.0.0.1]:${new URL(web.url).port}/article`, 'http://[::ffff:127.0.0.1]/', 'http://[64:ff9b::a9fe:a9fe]/',
       'http://[2002:7f00:1::1]/']) {
       const doc = await importUrl(url, g, gFolder);
-      expect(doc.status).toBe('failed');
+      expect(doc.status).toBe('sync_failed');
       expect(doc.failure_reason).toMatch(/not allowed/);
     }
   });
 
   it('refuses a redirect to a private (metadata) address', async () => {
     const doc = await importUrl(`${web.url}/to-metadata`);
-    expect(doc.status).toBe('failed');
+    expect(doc.status).toBe('sync_failed');
     expect(doc.failure_reason).toBe('The address of 169.254.169.254 is not allowed (private, loopback, link-local or reserved).');
   });
 
   it('bounds size, time and redirects', async () => {
     const endless = await importUrl(`${web.url}/endless`);
-    expect(endless).toMatchObject({ status: 'failed', failure_reason: 'The page is larger than 65536 bytes.' });
+    expect(endless).toMatchObject({ status: 'sync_failed', failure_reason: 'The page is larger than 65536 bytes.' });
     const stalls = await importUrl(`${web.url}/stalls`);
-    expect(stalls.status).toBe('failed');
+    expect(stalls.status).toBe('sync_failed');
     expect(stalls.failure_reason).toMatch(/did not arrive within/);
     const loop = await importUrl(`${web.url}/loop`);
-    expect(loop).toMatchObject({ status: 'failed', failure_reason: 'The page redirected more than 3 times.' });
+    expect(loop).toMatchObject({ status: 'sync_failed', failure_reason: 'The page redirected more than 3 times.' });
   });
 
   it('fails pages that are missing or not text', async () => {

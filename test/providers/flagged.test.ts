@@ -53,7 +53,7 @@ describe('flagged messages', () => {
   async function ask(t: Tenant, content: string) {
     const conv = await newConversation(t);
     const r = await t.api('POST', '/messages', { content, conversation_id: conv });
-    const list = await t.api('GET', `/messages?conversation_id=${conv}`);
+    const list = await t.api('GET', `/messages?conversation_id=${conv}&order=oldest`);
     return { reply: r.json.data, user: list.json.data[0] };
   }
 

@@ -78,7 +78,7 @@ describe('bots and their models', () => {
 
   it('refuses a bot naming an unknown model, and takes a known one', async () => {
     const t = await parley.tenant();
-    const account = encodeId(t.account.id);
+    const account = encodeId('account', t.account.id);
     ensureBuilt();
     const refused = cli('bot', 'create', '--account', account, '--name', 'x', '--model', 'gpt-5-imaginary');
     expect(refused.status).toBe(2);

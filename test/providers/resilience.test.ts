@@ -89,7 +89,7 @@ describe('retries, timeouts and fallback before the first token', () => {
     const { stream_url } = await sendForStream(t, conv, 'breaks midway');
     const read = await readSse(stream_url);
     expect(assemble(read.events)).toBe('part one part two ');
-    expect(read.events.some((e) => e.event === 'error')).toBe(true);
+    expect(read.events.some((e) => e.event === 'failure')).toBe(true);
     expect(read.events.at(-1)!.data).toBe('[END]');
     expect(requestsFor('breaks midway')).toBe(1);
     expect(anthropic.requests.filter((r) => r.body.messages.at(-1)?.content === 'breaks midway')).toHaveLength(0);
@@ -130,7 +130,7 @@ describe('retries, timeouts and fallback before the first token', () => {
     const upstream = openai.requests.find((q) => q.body.messages.at(-1)?.content === 'stalls')!;
     await upstream.closed;
     const list = await t.api('GET', `/messages?conversation_id=${conv}&per_page=100`);
-    const stored = list.json.data.at(-1);
+    const stored = list.json.data[0];
     expect(stored.failed_responding).toBe(true);
   });
 });

@@ -34,7 +34,7 @@ describe('POST /api/v1/messages/{id}/stop', () => {
     expect(read.ended).toBe(true);
     expect(read.events.at(-1)!.data).toBe('[END]');
     expect(endedAfter).toBeLessThan(1000);
-    expect(read.events.some((e) => e.event === 'error')).toBe(false);
+    expect(read.events.some((e) => e.event === 'failure')).toBe(false);
 
     const upstreamRequest = upstream.requests.find((r) => r.body.messages.at(-1)?.content === 'stop me')!;
     await upstreamRequest.closed;

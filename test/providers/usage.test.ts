@@ -21,11 +21,15 @@ describe('token usage', () => {
     const sent = await sendForStream(t, conv, 'count me');
     const read = await readSse(sent.stream_url);
     const usage = read.events.find((e) => e.event === 'usage');
-    expect(JSON.parse(usage!.data)).toEqual({ prompt_tokens: 21, completion_tokens: 2, total_tokens: 23 });
+    // The published {tokens, credits}, Parley's own counts beside them.
+    const shape = { tokens: 23, credits: 1, prompt_tokens: 21, completion_tokens: 2, total_tokens: 23, estimated: false };
+    expect(JSON.parse(usage!.data)).toEqual(shape);
     const m = await t.api('GET', `/messages/${sent.reply_id}?includes=usage`);
-    expect(m.json.data.usage).toEqual({ prompt_tokens: 21, completion_tokens: 2, total_tokens: 23, estimated: false });
+    expect(m.json.data.usage).toEqual(shape);
     const list = await t.api('GET', `/messages?conversation_id=${conv}&includes=usage`);
     expect(list.json.data.find((x: { id: string }) => x.id === sent.reply_id).usage.total_tokens).toBe(23);
+    // A user message has no usage: the field is left out, not null.
+    expect(list.json.data.find((x: { id: string }) => x.id === sent.message_id)).not.toHaveProperty('usage');
     const plain = await t.api('GET', `/messages/${sent.reply_id}`);
     expect(plain.json.data.usage).toBeUndefined();
   });
@@ -69,13 +73,13 @@ describe('token usage', () => {
     upstream.scripts.set('u3', { status: 400 });
     for (const content of ['u1', 'u2', 'u3']) await fresh.api('POST', '/messages', { content, conversation_id: c });
     ensureBuilt();
-    const totals = onlyJson(runCli(['usage', '--account', encodeId(fresh.account.id), '--json'], parley.dataDir));
+    const totals = onlyJson(runCli(['usage', '--account', encodeId('account', fresh.account.id), '--json'], parley.dataDir));
     expect(totals).toMatchObject({
       messages: 3, replies: 2, failed_replies: 1, prompt_tokens: 30, completion_tokens: 5, total_tokens: 35,
       estimated_replies: 0, messages_in_quota_window: 2,
     });
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const later = onlyJson(runCli(['usage', '--account', encodeId(fresh.account.id), '--since', tomorrow, '--json'], parley.dataDir));
+    const later = onlyJson(runCli(['usage', '--account', encodeId('account', fresh.account.id), '--since', tomorrow, '--json'], parley.dataDir));
     expect(later).toMatchObject({ messages: 0, replies: 0, prompt_tokens: 0 });
   }, 90_000);
 });

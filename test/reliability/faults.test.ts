@@ -61,8 +61,8 @@ describe(`fault injection on the model (${REPLIES} replies, seed ${SEED})`, () =
     failures.check(events.at(-1)?.data === '[END]', () => `stream ${data.reply_id} did not end with [END]: ${read.body.slice(-200)}`);
     failures.check(events[0]?.data === '[START]', () => `stream ${data.reply_id} did not start with [START]`);
     const text = events.filter((e) => e.event === 'message' && e.data !== '[START]' && e.data !== '[END]').map((e) => JSON.parse(e.data).chunk).join('');
-    const failed = events.some((e) => e.event === 'error');
-    const stored = await parley.app.store.messages.get(t.account.id, decodeId(data.reply_id)!);
+    const failed = events.some((e) => e.event === 'failure');
+    const stored = await parley.app.store.messages.get(t.account.id, decodeId('message', data.reply_id)!);
     if (stored?.status === 'done' && !failed) failures.check(stored.content === text, () => `stream ${data.reply_id}: streamed text differs from the stored reply`);
     return data.reply_id;
   }
@@ -98,7 +98,7 @@ describe(`fault injection on the model (${REPLIES} replies, seed ${SEED})`, () =
     // Every reply of the run, those POST /messages answered 500 for included: ended, stored complete or failed.
     let replies = 0;
     for (const conversation of conversations) {
-      const { items } = await parley.app.store.messages.list(t.account.id, { conversationId: decodeId(conversation)! }, { limit: 10_000, offset: 0 });
+      const { items } = await parley.app.store.messages.list(t.account.id, { conversationId: decodeId('conversation', conversation)! }, { limit: 10_000, offset: 0 });
       items.forEach((m, i) => {
         if (!m.machine) return;
         replies++;

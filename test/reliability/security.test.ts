@@ -65,7 +65,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
 
   it('answers every route, called with another account\'s id, exactly as for an unknown id, and changes nothing', async () => {
     const commits = new CommitWatch(dbFileOf(parley.config.databaseUrl));
-    const missing = encodeId(987_654_321);
+    const missing = (kind: 'conversation' | 'message' | 'folder' | 'document') => encodeId(kind, 987_654_321);
     const kindOf = (path: string) => (/\/api\/v1\/(conversation|message|folder|document)s\/:id/.exec(path)?.[1]) as keyof typeof ids | undefined;
     /** A body valid in every other respect, so that only the id can be why it is refused. */
     const bodyFor = (method: string, kind: string) =>
@@ -77,7 +77,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
       const before = commits.version();
       const call = (id: string) => request(`${parley.url}${route.path.replace(':id', id)}`, route.method, bodyFor(route.method, kind), { authorization: `Bearer ${a.key}` });
       const forB = await call(ids[kind].b);
-      const forNobody = await call(missing);
+      const forNobody = await call(missing(kind));
       cases += 2;
       failures.check(forB.status === 404 && forNobody.status === 404, () => `${route.method} ${route.path}: ${forB.status} for B's id, ${forNobody.status} for an unknown one`);
       failures.check(JSON.stringify(forB.json) === JSON.stringify(forNobody.json), () => `${route.method} ${route.path}: ${forB.text} vs ${forNobody.text}`);
@@ -98,7 +98,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
     for (const [method, kind, make] of indirect) {
       const before = commits.version();
       const [pathB, bodyB] = make(ids[kind as keyof typeof ids].b);
-      const [pathN, bodyN] = make(missing);
+      const [pathN, bodyN] = make(missing(kind as 'conversation' | 'folder' | 'document'));
       const forB = await a.api(method, pathB, bodyB);
       const forNobody = await a.api(method, pathN, bodyN);
       cases += 2;

@@ -120,6 +120,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(page.items.map((x) => x.name)).toEqual(['50% off', 'snake_case']);
         expect(page.total).toBe(6);
         expect(await store.bots.list(a.id, { keyword: 'alpha' }, { limit: 1, offset: 5 })).toEqual({ items: [], total: 2 });
+        const newest = await store.bots.list(a.id, {}, { limit: 2, offset: 1, newestFirst: true });
+        expect(newest.items.map((x) => x.name)).toEqual(['Alphabet', 'snake_case']);
+        expect(newest.total).toBe(6);
       });
     });
 
@@ -375,6 +378,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(await store.messages.list(first.a.id, { conversationId: second.c.id }, all)).toEqual({ items: [], total: 0 });
         const page = await store.messages.list(first.a.id, { conversationId: first.c.id }, { limit: 1, offset: 1 });
         expect(page).toEqual({ items: [expect.objectContaining({ id: s1.reply.id })], total: 2 });
+        const newest = await store.messages.list(first.a.id, { conversationId: first.c.id }, { ...all, newestFirst: true });
+        expect(newest.items.map((m) => m.id)).toEqual([s1.reply.id, s1.user.id]);
       });
     });
 

@@ -17,7 +17,7 @@ describe('replies left in progress by a stopped process', () => {
 
       // A crash leaves the reply as the store last saw it: in progress, maybe with some text.
       const sent = await first.app.store.messages.send({
-        accountId: t.account.id, conversationId: decodeId(conversationId)!, content: 'before the crash',
+        accountId: t.account.id, conversationId: decodeId('conversation', conversationId)!, content: 'before the crash',
         createdAt: Date.now(), messageLimit: 1,
       });
       expect(sent).toBeDefined();
@@ -32,13 +32,13 @@ describe('replies left in progress by a stopped process', () => {
 
       // No process renews it: within its lease (and half of one, the sweep's period) it is failed.
       let listed = await api('GET', `/messages?conversation_id=${conversationId}`);
-      while (!listed.json.data[1].failed_responding && Date.now() - leftAt < 5_000) {
+      while (!listed.json.data[0].failed_responding && Date.now() - leftAt < 5_000) {
         await new Promise((r) => setTimeout(r, 50));
         listed = await api('GET', `/messages?conversation_id=${conversationId}`);
       }
       expect(Date.now() - leftAt).toBeLessThan(2_500);
       expect(listed.json.data).toHaveLength(2);
-      expect(listed.json.data[1]).toMatchObject({ machine: true, failed_responding: true, content: INTERRUPTED_MESSAGE });
+      expect(listed.json.data[0]).toMatchObject({ machine: true, failed_responding: true, content: INTERRUPTED_MESSAGE });
 
       // Its message went back to the quota: the account (limit 1) can send again.
       upstream.fallback = { chunks: ['after', ' restart'] };
@@ -67,7 +67,7 @@ describe('replies left in progress by a stopped process', () => {
 
       second = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', PARLEY_DATA_DIR: first.dataDir });
       const replay = await readSse(`${second.url}${new URL(url).pathname}`);
-      const error = replay.events.find((e) => e.event === 'error');
+      const error = replay.events.find((e) => e.event === 'failure');
       expect(error).toBeDefined();
       expect(JSON.parse(error!.data).message).toMatch(/^[A-Z].+\.$/);
       expect(replay.events.at(-1)?.data).toBe('[END]');
@@ -94,7 +94,7 @@ describe('replies left in progress by a stopped process', () => {
       expect(read.events.some((e) => e.event === 'error' || e.event === 'failure')).toBe(false);
       expect(assemble(read.events)).toBe(upstream.fallback.chunks!.join(''));
       const listed = await t.api('GET', `/messages?conversation_id=${conversationId}`);
-      expect(listed.json.data[1]).toMatchObject({ failed_responding: false, content: assemble(read.events) });
+      expect(listed.json.data[0]).toMatchObject({ failed_responding: false, content: assemble(read.events) });
     } finally {
       await second?.app.close();
       await first.stop();

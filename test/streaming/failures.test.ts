@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTHING_FOUND } from '../../src/domain/extractive-answer.js';
 import { ScriptedOpenAi, type Script } from '../support/scripted-openai.js';
-import { assemble, listMessages, newConversation, readSse, settledReply, startStream } from '../support/sse-reader.js';
+import { assemble, listMessages, newConversation, readSse, seedView, settledReply, startStream } from '../support/sse-reader.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 
 /** A sentence for a person: no stack trace, no error class name, no "[object …]". */
@@ -23,8 +23,9 @@ async function deadBaseUrl(): Promise<string> {
 }
 
 /**
- * What a failed reply looks like from each side: the stream (what it had, `event: error`
- * with {"message"}, then [END]) and the store (failed_responding, the error text as content).
+ * What a failed reply looks like from each side: the stream (what it had, the reason as a chunk
+ * marked `failed` for chunk-only clients, `event: failure` with {"message"}, then [END]) and the
+ * store (failed_responding, the error text as content).
  */
 async function expectFailedStream(parley: RunningParley, t: Tenant, content: string, partial = '') {
   const conversationId = await newConversation(t);
@@ -33,11 +34,15 @@ async function expectFailedStream(parley: RunningParley, t: Tenant, content: str
   expect(ended).toBe(true);
   expect(events[0].data).toBe('[START]');
   expect(assemble(events)).toBe(partial);
-  const errors = events.filter((e) => e.event === 'error');
+  expect(events.some((e) => e.event === 'error')).toBe(false);
+  const errors = events.filter((e) => e.event === 'failure');
   expect(errors).toHaveLength(1);
   const { message } = JSON.parse(errors[0].data) as { message: string };
   expectReadable(message);
   expect(events.at(-2)).toBe(errors[0]);
+  // The seed's snippet, which only assembles chunks, shows what there was and then the reason.
+  expect(seedView(events)).toBe(partial + message);
+  expect(JSON.parse(events.at(-3)!.data)).toEqual({ chunk: message, failed: true });
   expect(events.at(-1)).toEqual({ event: 'message', data: '[END]', id: 'end' });
 
   const stored = await settledReply(parley, t, conversationId);
@@ -47,7 +52,7 @@ async function expectFailedStream(parley: RunningParley, t: Tenant, content: str
 
   // Replayed later, the same URL tells the same failure.
   const replay = await readSse(url);
-  expect(JSON.parse(replay.events.find((e) => e.event === 'error')!.data)).toEqual({ message });
+  expect(JSON.parse(replay.events.find((e) => e.event === 'failure')!.data)).toEqual({ message });
   expect(replay.events.at(-1)?.data).toBe('[END]');
   return message;
 }

@@ -27,7 +27,7 @@ describe('the stream URL protocol', () => {
       'id: 7\ndata: {"chunk":", "}\n\n',
       'id: 12\ndata: {"chunk":"world"}\n\n',
       'id: 13\ndata: {"chunk":"!"}\n\n',
-      'event: usage\ndata: {"prompt_tokens":9,"completion_tokens":4,"total_tokens":13}\n\n',
+      'event: usage\ndata: {"tokens":13,"credits":1,"prompt_tokens":9,"completion_tokens":4,"total_tokens":13,"estimated":false}\n\n',
       'id: end\ndata: [END]\n\n',
     ].join(''));
   });
@@ -96,9 +96,10 @@ describe('the stream URL protocol', () => {
     const usage = events.findIndex((e) => e.event === 'usage');
     expect(usage).toBe(events.length - 2);
     expect(events.filter((e) => e.event !== 'message').map((e) => e.event)).toEqual(['usage']);
-    expect(JSON.parse(events[usage].data)).toEqual({ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 });
+    const published = { tokens: 13, credits: 1, prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, estimated: false };
+    expect(JSON.parse(events[usage].data)).toEqual(published);
     const stored = await settledReply(parley, t, conversationId);
-    expect(stored.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 });
+    expect(stored.usage).toEqual(published);
   });
 
   it('ignores a Last-Event-ID that is not an offset it handed out (reads from the start, without [START])', async () => {

@@ -84,7 +84,7 @@ describe('the 30-day message quota', () => {
     const conversationId = await newConversation(t);
     const url = await startStream(t, conversationId, 'fail');
     const { events } = await readSse(url);
-    expect(events.some((e) => e.event === 'error')).toBe(true);
+    expect(events.some((e) => e.event === 'failure')).toBe(true);
     expect((await send(t, conversationId, 'works', 'stream')).status).toBe(200);
     expect((await send(t, conversationId, 'over', 'stream')).status).toBe(402);
   });

@@ -114,7 +114,7 @@ describe('resuming with Last-Event-ID', () => {
     const conversationId = await newConversation(t);
     const url = await startStream(t, conversationId, 'finished, bus');
     const stored = await settledReply(parley, t, conversationId);
-    expect(await parley.app.bus.feed(decodeId(stored.id)!)).toBeDefined();
+    expect(await parley.app.bus.feed(decodeId('message', stored.id)!)).toBeDefined();
     await expectEveryOffsetResumes(url);
   });
 
@@ -129,12 +129,12 @@ describe('resuming with Last-Event-ID', () => {
       await first.app.close();
       // A new process on the same data: nothing in its bus, the reply comes from the store.
       second = await startParley({ ...env, LLM_BASE_URL: upstream.baseUrl, PARLEY_DATA_DIR: first.dataDir });
-      expect(await second.app.bus.feed(decodeId(stored.id)!)).toBeUndefined();
+      expect(await second.app.bus.feed(decodeId('message', stored.id)!)).toBeUndefined();
       const moved = `${second.url}${new URL(url).pathname}`;
       await expectEveryOffsetResumes(moved);
       const replay = await readSse(moved);
       expect(replay.events.filter((e) => e.event === 'usage').map((e) => JSON.parse(e.data))).toEqual([
-        { prompt_tokens: 1, completion_tokens: 60, total_tokens: 61 },
+        { tokens: 61, credits: 1, prompt_tokens: 1, completion_tokens: 60, total_tokens: 61, estimated: false },
       ]);
     } finally {
       await second?.stop();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { EventSource } from 'eventsource';
 import { describe, expect, it } from 'vitest';
@@ -10,8 +10,8 @@ import { assemble, settledReply } from '../support/sse-reader.js';
 import type { RunningParley, Tenant } from '../support/start-parley.js';
 
 const run = promisify(execFile);
-/** The seed page (outside the repository, where the project was started from). */
-const SEED = new URL('../../../shared/seeds/send-message-for-stream.txt', import.meta.url);
+/** The seed page: the reference's original page for this endpoint, kept with the tests. */
+const SEED = new URL('../fixtures/send-message-for-stream.txt', import.meta.url);
 const SEED_URL = "'https://stream.aimcaiface.com/abc...123'";
 
 /** The seed page's JavaScript example, verbatim (checked against the page when it is at hand). */
@@ -35,11 +35,11 @@ const CHUNKS = ['Hello', ' "wörld"', '\n', '[END]', ' 😀🇫🇷', ' back\\sl
  * Runs the seed's snippet unchanged, except that its placeholder URL becomes `url`, with the
  * `eventsource` package as `EventSource`. Resolves with `message` once the snippet calls close().
  */
-function runSeedClient(url: string): Promise<string> {
+function runSeedClient(url: string, Base: typeof EventSource = EventSource): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the seed client never saw [END]')), 15_000);
     let read: () => string = () => '';
-    class ClosingEventSource extends EventSource {
+    class ClosingEventSource extends Base {
       override close(): void {
         super.close();
         clearTimeout(timer);
@@ -64,7 +64,7 @@ describe('the seed client and curl against a real stream URL', () => {
     },
   }, (chat) => ({ upstream, parley, t, conversationId } = chat));
 
-  it.skipIf(!existsSync(SEED))('uses the seed page\'s example exactly as published', () => {
+  it('uses the seed page\'s example exactly as published', () => {
     const page = readFileSync(SEED, 'utf8');
     const start = page.indexOf("let message = ''");
     expect(page.slice(start, page.indexOf('\napplication/json', start)).trim()).toBe(SEED_SNIPPET);
@@ -95,6 +95,24 @@ describe('the seed client and curl against a real stream URL', () => {
     expect(stored.failed_responding).toBe(false);
   });
 
+  it('the seed snippet shows a failed reply\'s reason, and EventSource\'s own error event does not fire for it', async () => {
+    upstream.scripts.set('fail me', { status: 503, body: '{"error":{"message":"the model is overloaded"}}' });
+    const r = await t.api('POST', '/messages/stream', { content: 'fail me', conversation_id: conversationId, redirect: false });
+    let errorEvents = 0;
+    class Watching extends EventSource {
+      constructor(url: string | URL) {
+        super(url);
+        this.addEventListener('error', () => errorEvents++);
+      }
+    }
+    const shown = await runSeedClient(r.json.data.stream_url, Watching);
+    const stored = await settledReply(parley, t, conversationId);
+    expect(stored.failed_responding).toBe(true);
+    expect(shown).toBe(stored.content);
+    expect(shown.length).toBeGreaterThan(10);
+    expect(errorEvents).toBe(0);
+  });
+
   it('the seed snippet also replays a finished reply from the same URL', async () => {
     const r = await t.api('POST', '/messages/stream', { content: 'twice', conversation_id: conversationId, redirect: false });
     const url = r.json.data.stream_url as string;
@@ -119,7 +137,7 @@ describe('the seed client and curl against a real stream URL', () => {
       const events = new SseParser().push(stdout);
       expect(assemble(events)).toBe(CHUNKS.join(''));
       expect(events.filter((e) => e.event === 'usage').map((e) => JSON.parse(e.data))).toEqual([
-        { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
+        { tokens: 14, credits: 1, prompt_tokens: 5, completion_tokens: 9, total_tokens: 14, estimated: false },
       ]);
     });
   }

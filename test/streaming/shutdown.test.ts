@@ -23,9 +23,9 @@ describe('graceful shutdown with replies in flight', () => {
     const read = await reading;
     expect(assemble(read.events)).toBe('one two three');
     expect(read.events.at(-1)!.data).toBe('[END]');
-    expect(read.events.some((e) => e.event === 'error')).toBe(false);
+    expect(read.events.some((e) => e.event === 'failure')).toBe(false);
     const store = createSqliteStore(parley.config.databaseUrl.replace(/^sqlite:/, ''));
-    const reply = await store.messages.get(t.account.id, decodeId(sent.reply_id)!);
+    const reply = await store.messages.get(t.account.id, decodeId('message', sent.reply_id)!);
     expect(reply).toMatchObject({ status: 'done', content: 'one two three' });
     await store.close();
     await parley.stop();
@@ -67,11 +67,11 @@ describe('graceful shutdown with replies in flight', () => {
     const read = await reading;
     const text = assemble(read.events);
     expect(text.length).toBeGreaterThan(0);
-    const error = read.events.find((e) => e.event === 'error');
+    const error = read.events.find((e) => e.event === 'failure');
     expect(JSON.parse(error!.data).message).toBe('The server shut down before the reply was finished.');
     expect(read.events.at(-1)!.data).toBe('[END]');
     const store = createSqliteStore(parley.config.databaseUrl.replace(/^sqlite:/, ''));
-    const reply = await store.messages.get(t.account.id, decodeId(sent.reply_id)!);
+    const reply = await store.messages.get(t.account.id, decodeId('message', sent.reply_id)!);
     expect(reply).toMatchObject({ status: 'failed', content: 'The server shut down before the reply was finished.' });
     // The message went back to the quota.
     expect(await store.messages.countInWindow(t.account.id, Date.now())).toBe(0);

@@ -88,10 +88,10 @@ describe('the stream token', () => {
       `${parley.url}/stream/${tokens.seal({ replyId, accountId, expiresAt })}`;
 
     // The genuine grant works (the sealer is the server's)...
-    expect(assemble((await readSse(grantUrl(decodeId(theirs.id)!, other.account.id))).events)).toBe('reply two');
+    expect(assemble((await readSse(grantUrl(decodeId('message', theirs.id)!, other.account.id))).events)).toBe('reply two');
     // ...but not with our account in it, nor for a message that is not a reply, nor for none.
-    await expect404(grantUrl(decodeId(theirs.id)!, t.account.id));
-    await expect404(grantUrl(decodeId(theirQuestion.id)!, other.account.id));
+    await expect404(grantUrl(decodeId('message', theirs.id)!, t.account.id));
+    await expect404(grantUrl(decodeId('message', theirQuestion.id)!, other.account.id));
     await expect404(grantUrl(99_999_999, t.account.id));
   });
 
@@ -107,7 +107,7 @@ describe('the stream token', () => {
     const elsewhere = new StreamTokens('a-completely-different-secret-of-32-chars');
     const reply = await settledReply(parley, t, conversationId);
     await expect404(`${parley.url}/stream/${elsewhere.seal({
-      replyId: decodeId(reply.id)!, accountId: t.account.id, expiresAt: Date.now() + 60_000,
+      replyId: decodeId('message', reply.id)!, accountId: t.account.id, expiresAt: Date.now() + 60_000,
     })}`);
   });
 

@@ -70,7 +70,7 @@ describe.runIf(available)('two servers on one Redis bus', () => {
     const read = await reading;
     expect(Date.now() - stopAt).toBeLessThan(2_000);
     expect(read.ended).toBe(true);
-    expect(read.events.some((e) => e.event === 'error')).toBe(false);
+    expect(read.events.some((e) => e.event === 'failure')).toBe(false);
     const delivered = assemble(read.events);
     expect(delivered.length).toBeGreaterThan(0);
     expect(delivered.length).toBeLessThan(800);

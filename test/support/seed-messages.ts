@@ -9,9 +9,9 @@ export async function seedExchange(
   store: Store, accountId: number, conversationId: string, question: string, answer: string,
 ): Promise<string[]> {
   const sent = await store.messages.send({
-    accountId, conversationId: decodeId(conversationId)!, content: question, createdAt: Date.now(), messageLimit: null,
+    accountId, conversationId: decodeId('conversation', conversationId)!, content: question, createdAt: Date.now(), messageLimit: null,
   });
   if (!sent) throw new Error('seedExchange: the store refused the message');
   await store.messages.finishReply(sent.reply.id, { content: answer, status: 'done', usage: null, flagged: false });
-  return [encodeId(sent.user.id), encodeId(sent.reply.id)];
+  return [encodeId('message', sent.user.id), encodeId('message', sent.reply.id)];
 }

@@ -66,12 +66,20 @@ export async function readSse(url: string, options: ReadOptions = {}): Promise<S
   }
 }
 
-/** The reply the seed's client would assemble: every unnamed event that is not [START] or [END]. */
+/** The reply's text as streamed: every unnamed chunk, but not a failed reply's reason (`failed: true`). */
 export function assemble(events: SseEvent[]): string {
+  return chunksOf(events).filter((c) => c.failed !== true).map((c) => c.chunk).join('');
+}
+
+/** What the seed's client shows: every unnamed event that is not [START] or [END], a failure's reason included. */
+export function seedView(events: SseEvent[]): string {
+  return chunksOf(events).map((c) => c.chunk).join('');
+}
+
+function chunksOf(events: SseEvent[]): { chunk: string; failed?: boolean }[] {
   return events
     .filter((e) => e.event === 'message' && e.data !== '[START]' && e.data !== '[END]')
-    .map((e) => (JSON.parse(e.data) as { chunk: string }).chunk)
-    .join('');
+    .map((e) => JSON.parse(e.data) as { chunk: string; failed?: boolean });
 }
 
 /** The id a browser would send back on reconnection: that of the last event that carried one. */
@@ -102,11 +110,11 @@ export interface ListedMessage {
   id: string; content: string; machine: boolean; failed_responding: boolean; usage?: unknown;
 }
 
-/** All the conversation's messages, oldest first, as the API lists them (every page). */
+/** All the conversation's messages, oldest first (Parley's `order=oldest`), every page. */
 export async function listMessages(t: Tenant, conversationId: string): Promise<ListedMessage[]> {
   const all: ListedMessage[] = [];
   for (let page = 1; ; page++) {
-    const r = await t.api('GET', `/messages?conversation_id=${conversationId}&includes=usage&per_page=100&page=${page}`);
+    const r = await t.api('GET', `/messages?conversation_id=${conversationId}&includes=usage&per_page=100&order=oldest&page=${page}`);
     if (r.status !== 200) throw new Error(`could not list messages: ${r.status} ${r.text}`);
     all.push(...(r.json.data as ListedMessage[]));
     if (!r.json.meta.pagination.next_page) return all;

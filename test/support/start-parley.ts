@@ -81,7 +81,7 @@ export async function startParley(env: Record<string, string> = {}): Promise<Run
       }, now);
       const { key } = await createApiKey(app.store, account.id, 'test');
       return {
-        account, bot, key, botId: encodeId(bot.id),
+        account, bot, key, botId: encodeId('bot', bot.id),
         api: (method, u, body, headers = {}) =>
           request(`${url}/api/v1${u}`, method, body, { authorization: `Bearer ${key}`, ...headers }),
       };

@@ -120,14 +120,17 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     const weights: number[] = [];
     const anywhere: Set<number>[] = [];
     const inText: Set<number>[] = [];
+    const inName: Set<number>[] = [];
     for (const term of terms) {
       const fts = ftsString(term);
       weights.push(inverseDocumentFrequency(total, (termCount.all(fts)[0] as { n: number }).n));
       anywhere.push(new Set((termIn.all(fts, ids) as { id: number }[]).map((r) => r.id)));
       inText.push(new Set((termIn.all(`{text} : ${fts}`, ids) as { id: number }[]).map((r) => r.id)));
+      inName.push(new Set((termIn.all(`{document_name} : ${fts}`, ids) as { id: number }[]).map((r) => r.id)));
     }
     return rankByRelevance(rows.map((r) => ({
       ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),
+      nameHasTerm: inName.some((s) => s.has(r.id)),
     })), weights, minRelevance);
   }
 

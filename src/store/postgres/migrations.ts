@@ -179,6 +179,14 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   },
   {
     version: 3,
+    name: 'bot descriptions, credits per reply',
+    sql: `
+      ALTER TABLE bots ADD COLUMN description TEXT;
+      ALTER TABLE messages ADD COLUMN credits DOUBLE PRECISION;
+    `,
+  },
+  {
+    version: 4,
     name: 'leases on running imports: their process renews them; an expired one is queued again',
     sql: `ALTER TABLE import_jobs ADD COLUMN lease_until BIGINT;`,
   },

@@ -17,8 +17,8 @@ export function postgresBotAdmin(db: PgQueryable, bots: BotRepo): BotAdminRepo {
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       const next = { ...bot, ...given };
       await db.query(`UPDATE bots SET name = $1, model = $2, fallback_model = $3, system_prompt = $4,
-        temperature = $5, max_reply_tokens = $6 WHERE id = $7`,
-      [next.name, next.model, next.fallbackModel, next.systemPrompt, next.temperature, next.maxReplyTokens, id]);
+        temperature = $5, max_reply_tokens = $6, description = $8 WHERE id = $7`,
+      [next.name, next.model, next.fallbackModel, next.systemPrompt, next.temperature, next.maxReplyTokens, id, next.description]);
       return find(id);
     },
   };

@@ -1,28 +1,16 @@
-import type { Bot } from '../../domain/entities.js';
+import { toBot, type BotRow } from '../bot-row.js';
 import type { BotRepo } from '../store.js';
 import { containsPattern } from '../contains-pattern.js';
 import type { PgQueryable } from './postgres-database.js';
 import { postgresPage } from './postgres-page.js';
 
-export interface BotRow {
-  id: number; account_id: number; name: string; model: string | null; fallback_model: string | null;
-  system_prompt: string | null;
-  temperature: number | null; max_reply_tokens: number | null; created_at: number;
-}
-
-export const toBot = (r: BotRow): Bot => ({
-  id: r.id, accountId: r.account_id, name: r.name, model: r.model, fallbackModel: r.fallback_model,
-  systemPrompt: r.system_prompt,
-  temperature: r.temperature, maxReplyTokens: r.max_reply_tokens, createdAt: r.created_at,
-});
-
 export function postgresBots(db: PgQueryable): BotRepo {
   return {
     async create(accountId, b, createdAt) {
       const { rows } = await db.query<BotRow>(`INSERT INTO bots
-        (account_id, name, model, fallback_model, system_prompt, temperature, max_reply_tokens, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [accountId, b.name, b.model, b.fallbackModel ?? null, b.systemPrompt, b.temperature, b.maxReplyTokens, createdAt]);
+        (account_id, name, description, model, fallback_model, system_prompt, temperature, max_reply_tokens, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+      [accountId, b.name, b.description ?? null, b.model, b.fallbackModel ?? null, b.systemPrompt, b.temperature, b.maxReplyTokens, createdAt]);
       return toBot(rows[0]);
     },
     async get(accountId, id) {
@@ -31,7 +19,7 @@ export function postgresBots(db: PgQueryable): BotRepo {
     },
     async list(accountId, filter, page) {
       return postgresPage(db, {
-        select: '*', from: `FROM bots WHERE account_id = $1 AND name ILIKE $2 ESCAPE '\\'`, order: 'id',
+        select: '*', from: `FROM bots WHERE account_id = $1 AND name ILIKE $2 ESCAPE '\\'`,
       }, [accountId, containsPattern(filter.keyword ?? '')], page, toBot);
     },
     async modelsInUse() {

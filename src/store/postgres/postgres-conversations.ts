@@ -2,7 +2,7 @@ import type { Conversation } from '../../domain/entities.js';
 import type { ConversationRepo } from '../store.js';
 import { containsPattern } from '../contains-pattern.js';
 import { inTransaction, type PgPool, type PgQueryable } from './postgres-database.js';
-import { toBot, type BotRow } from './postgres-bots.js';
+import { toBot, type BotRow } from '../bot-row.js';
 import { postgresPage } from './postgres-page.js';
 
 interface Row { id: number; account_id: number; bot_id: number; name: string; created_at: number }
@@ -68,7 +68,6 @@ export function postgresConversations(pool: PgPool): ConversationRepo {
         select: '*',
         from: `FROM conversations WHERE account_id = $1 AND ($2::bigint IS NULL OR bot_id = $2)
           AND name ILIKE $3 ESCAPE '\\'`,
-        order: 'id',
       }, [accountId, filter.botId ?? null, containsPattern(filter.keyword ?? '')], page, toConversation);
       return filter.withDocumentIds ? { ...result, items: await withDocuments(result.items) } : result;
     },

@@ -54,7 +54,6 @@ export function postgresDocuments(pool: PgPool): DocumentRepo {
           AND ($3::bigint IS NULL OR id IN (SELECT cd.document_id FROM conversation_documents cd
             JOIN conversations c ON c.id = cd.conversation_id WHERE c.id = $3 AND c.account_id = $1))
           AND name ILIKE $4 ESCAPE '\\'`,
-        order: 'id',
       }, [accountId, filter.folderId ?? null, filter.conversationId ?? null, containsPattern(filter.keyword ?? '')], page, toDocument);
     },
     async content(accountId, id) {

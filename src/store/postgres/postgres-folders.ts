@@ -22,7 +22,7 @@ export function postgresFolders(db: PgQueryable): FolderRepo {
     },
     async list(accountId, filter, page) {
       return postgresPage(db, {
-        select: '*', from: `FROM folders WHERE account_id = $1 AND name ILIKE $2 ESCAPE '\\'`, order: 'id',
+        select: '*', from: `FROM folders WHERE account_id = $1 AND name ILIKE $2 ESCAPE '\\'`,
       }, [accountId, containsPattern(filter.keyword ?? '')], page, toFolder);
     },
     async rename(accountId, id, name) {

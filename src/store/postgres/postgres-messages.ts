@@ -7,7 +7,7 @@ import { postgresPage } from './postgres-page.js';
 interface Row {
   id: number; account_id: number; conversation_id: number; content: string; machine: boolean;
   status: MessageStatus; flagged: boolean; prompt_tokens: number | null; completion_tokens: number | null;
-  usage_estimated: boolean; created_at: number;
+  usage_estimated: boolean; credits: number | null; created_at: number;
 }
 
 const toMessage = (r: Row): Message => ({
@@ -15,7 +15,7 @@ const toMessage = (r: Row): Message => ({
   machine: r.machine, status: r.status, flagged: r.flagged,
   usage: r.prompt_tokens === null && r.completion_tokens === null
     ? null
-    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated },
+    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated, ...(r.credits !== null && { credits: r.credits }) },
   createdAt: r.created_at,
 });
 
@@ -39,7 +39,6 @@ export function postgresMessages(pool: PgPool): MessageRepo {
       return postgresPage(pool, {
         select: '*',
         from: 'FROM messages WHERE account_id = $1 AND ($2::bigint IS NULL OR conversation_id = $2)',
-        order: 'id',
       }, [accountId, filter.conversationId ?? null], page, toMessage);
     },
     async history(conversationId, beforeId, limit) {
@@ -59,7 +58,7 @@ export function postgresMessages(pool: PgPool): MessageRepo {
       // One statement: the refund and the sources happen only when this call finished the reply.
       await pool.query(`WITH done AS (
           UPDATE messages SET content = $2, status = $3, flagged = $4, prompt_tokens = $5, completion_tokens = $6,
-            usage_estimated = $7, finished_at = $8
+            usage_estimated = $7, finished_at = $8, credits = $13
           WHERE id = $1 AND status = 'in_progress' RETURNING id),
         refunded AS (
           UPDATE message_count_days SET count = count - 1
@@ -69,7 +68,7 @@ export function postgresMessages(pool: PgPool): MessageRepo {
           FROM done d, unnest($11::bigint[], $12::text[]) WITH ORDINALITY AS s(document_id, document_name, ord)`, [
         id, o.content, o.status, o.flagged, o.usage?.promptTokens ?? null, o.usage?.completionTokens ?? null,
         o.usage?.estimated ?? false, now, o.refund?.accountId ?? null, o.refund ? dayOf(o.refund.sentAt) : null,
-        sources.map((s) => s.documentId), sources.map((s) => s.documentName),
+        sources.map((s) => s.documentId), sources.map((s) => s.documentName), o.usage?.credits ?? null,
       ]);
     },
     async sources(messageIds) {

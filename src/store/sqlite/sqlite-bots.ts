@@ -1,25 +1,13 @@
-import type { Bot } from '../../domain/entities.js';
+import { toBot, type BotRow } from '../bot-row.js';
 import type { BotRepo } from '../store.js';
 import { pagedQuery } from './paged-query.js';
 import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from '../contains-pattern.js';
 
-export interface BotRow {
-  id: number; account_id: number; name: string; model: string | null; fallback_model: string | null;
-  system_prompt: string | null;
-  temperature: number | null; max_reply_tokens: number | null; created_at: number;
-}
-
-export const toBot = (r: BotRow): Bot => ({
-  id: r.id, accountId: r.account_id, name: r.name, model: r.model, fallbackModel: r.fallback_model,
-  systemPrompt: r.system_prompt,
-  temperature: r.temperature, maxReplyTokens: r.max_reply_tokens, createdAt: r.created_at,
-});
-
 export function sqliteBots(db: SqliteDb): BotRepo {
   const insert = db.prepare(`INSERT INTO bots
-    (account_id, name, model, fallback_model, system_prompt, temperature, max_reply_tokens, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
+    (account_id, name, description, model, fallback_model, system_prompt, temperature, max_reply_tokens, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
   const modelsInUse = db.prepare(`SELECT model FROM bots WHERE model IS NOT NULL
     UNION SELECT fallback_model FROM bots WHERE fallback_model IS NOT NULL`).pluck();
   const byId = db.prepare('SELECT * FROM bots WHERE account_id = ? AND id = ?');
@@ -27,7 +15,7 @@ export function sqliteBots(db: SqliteDb): BotRepo {
   return {
     async create(accountId, b, createdAt) {
       return toBot(insert.get(
-        accountId, b.name, b.model, b.fallbackModel ?? null, b.systemPrompt, b.temperature, b.maxReplyTokens, createdAt,
+        accountId, b.name, b.description ?? null, b.model, b.fallbackModel ?? null, b.systemPrompt, b.temperature, b.maxReplyTokens, createdAt,
       ) as BotRow);
     },
     async get(accountId, id) {

@@ -3,7 +3,7 @@ import type { ConversationRepo } from '../store.js';
 import { pagedQuery } from './paged-query.js';
 import type { SqliteDb } from './sqlite-database.js';
 import { containsPattern } from '../contains-pattern.js';
-import { toBot, type BotRow } from './sqlite-bots.js';
+import { toBot, type BotRow } from '../bot-row.js';
 
 interface Row { id: number; account_id: number; bot_id: number; name: string; created_at: number }
 

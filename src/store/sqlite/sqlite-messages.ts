@@ -8,7 +8,7 @@ import type { SqliteDb } from './sqlite-database.js';
 interface Row {
   id: number; account_id: number; conversation_id: number; content: string; machine: number;
   status: MessageStatus; flagged: number; prompt_tokens: number | null; completion_tokens: number | null;
-  usage_estimated: number; created_at: number;
+  usage_estimated: number; credits: number | null; created_at: number;
 }
 
 type HistoryRow = [number, number, string];
@@ -18,7 +18,7 @@ const toMessage = (r: Row): Message => ({
   machine: r.machine === 1, status: r.status, flagged: r.flagged === 1,
   usage: r.prompt_tokens === null && r.completion_tokens === null
     ? null
-    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated === 1 },
+    : { promptTokens: r.prompt_tokens ?? 0, completionTokens: r.completion_tokens ?? 0, estimated: r.usage_estimated === 1, ...(r.credits !== null && { credits: r.credits }) },
   createdAt: r.created_at,
 });
 
@@ -43,7 +43,7 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
     WHERE conversation_id = ? AND id < ? AND status = 'done' ORDER BY id DESC LIMIT ?`).raw(true);
   const partial = db.prepare(`UPDATE messages SET content = ? WHERE id = ? AND status = 'in_progress'`);
   const finish = db.prepare(`UPDATE messages SET content = ?, status = ?, flagged = ?, prompt_tokens = ?,
-    completion_tokens = ?, usage_estimated = ?, finished_at = ? WHERE id = ? AND status = 'in_progress'`);
+    completion_tokens = ?, usage_estimated = ?, credits = ?, finished_at = ? WHERE id = ? AND status = 'in_progress'`);
   const replyTo = db.prepare('SELECT * FROM messages WHERE account_id = ? AND reply_to = ?');
   const flag = db.prepare('UPDATE messages SET flagged = 1 WHERE id = ?');
   const addSource = db.prepare(`INSERT INTO message_sources (message_id, position, document_id, document_name, created_at)
@@ -80,7 +80,7 @@ export function sqliteMessages(db: SqliteDb, commits: GroupCommit): MessageRepo 
   const finishTx = commits.wrap((id: number, o: ReplyOutcome) => {
     const changed = finish.run(
       o.content, o.status, o.flagged ? 1 : 0, o.usage?.promptTokens ?? null, o.usage?.completionTokens ?? null,
-      o.usage?.estimated ? 1 : 0, Date.now(), id,
+      o.usage?.estimated ? 1 : 0, o.usage?.credits ?? null, Date.now(), id,
     ).changes;
     if (changed && o.refund) refund.run(o.refund.accountId, dayOf(o.refund.sentAt));
     if (changed) o.sources?.forEach((s, i) => addSource.run(id, i, s.documentId, s.documentName, Date.now()));

@@ -1,4 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors.js';
+
+const jsonAsForm = () => new ApiError(
+  415,
+  'The body is JSON but its Content-Type is application/x-www-form-urlencoded (what curl -d sends): ' +
+    'add the header Content-Type: application/json.',
+  'json_sent_as_form',
+);
 
 /**
  * JSON as usual (with fastify's protection against prototype poisoning), except that an empty
@@ -15,6 +23,9 @@ export function registerBodyParsers(app: FastifyInstance): void {
     json(req, body as string, done);
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    // `curl -d '{...}'` sends JSON labelled as a form; read as one, it would fail as "The name field
+    // is required.", which sends people looking in the wrong place.
+    if (/^\s*[{[]/.test(body as string)) return done(jsonAsForm(), undefined);
     const out: Record<string, unknown> = Object.create(null);
     for (const [key, value] of new URLSearchParams(body as string)) {
       if (!key.endsWith('[]')) {

@@ -1,19 +1,34 @@
+import { MAX_PER_PAGE, type Config } from '../../config/config.js';
 import type { Page, PageRequest } from '../../domain/entities.js';
 import type { Input } from './validation.js';
 
-export const DEFAULT_PER_PAGE = 10;
-export const MAX_PER_PAGE = 100;
+/**
+ * Each list's page size when neither `per_page` nor PER_PAGE says: what the hosted service answers
+ * (15 bots or conversations, 10 messages, in a captured response); 15 for the knowledge base's lists.
+ */
+export const DEFAULT_PER_PAGE = {
+  bots: 15,
+  conversations: 15,
+  messages: 10,
+  folders: 15,
+  documents: 15,
+} as const;
+export type ListName = keyof typeof DEFAULT_PER_PAGE;
 
 export interface PageQuery extends PageRequest {
   page: number;
   perPage: number;
 }
 
-/** `?page=N` (from 1) and Parley's `?per_page=N` (1 to 100). */
-export function readPage(input: Input): PageQuery {
-  const page = input.optionalInteger('page', 1, 1_000_000_000, 1);
-  const perPage = input.optionalInteger('per_page', 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
-  return { page, perPage, limit: perPage, offset: (page - 1) * perPage };
+/**
+ * `?page=N` (0 and 1 are both the first page, as Laravel's paginator reads them), Parley's
+ * `?per_page=N` (1 to 100) and `?order=newest|oldest` (default LIST_ORDER, newest first).
+ */
+export function readPage(input: Input, list: ListName, lists: Config['lists']): PageQuery {
+  const page = Math.max(1, input.optionalInteger('page', 0, 1_000_000_000, 1));
+  const perPage = input.optionalInteger('per_page', 1, MAX_PER_PAGE, lists.perPage ?? DEFAULT_PER_PAGE[list]);
+  const order = input.optionalChoice('order', ['newest', 'oldest'], lists.order);
+  return { page, perPage, limit: perPage, offset: (page - 1) * perPage, newestFirst: order === 'newest' };
 }
 
 /** The list envelope: `{data, meta: {pagination}}`. */

@@ -63,7 +63,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
   registerBodyParsers(app);
   registerCors(app);
   healthRoutes(app, deps.store);
-  playgroundRoutes(app);
+  playgroundRoutes(app, config);
   uploadTargetRoutes(app, deps);
 
   app.register(async (api) => {

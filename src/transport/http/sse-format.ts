@@ -1,8 +1,11 @@
 import type { FeedChunk, ReplyEnding } from '../../stream-bus/stream-bus.js';
-import { sourceJson } from '../presenters.js';
+import { sourceJson, usageJson } from '../presenters.js';
 
 /** The id of the `[END]` event: a reconnect that presents it is told (204) that there is nothing more. */
 export const END_EVENT_ID = 'end';
+
+/** The name of a failed reply's closing event. */
+export const FAILURE_EVENT = 'failure';
 
 /**
  * One Server-Sent Event. `event` and `id` must not hold CR or LF (they would end the field);
@@ -33,18 +36,21 @@ export const KEEP_ALIVE_FRAME = ': keep-alive\n\n';
  */
 export const chunkFrame = (c: FeedChunk) => `id: ${c.end}\ndata: {"chunk":${JSON.stringify(c.text)}}\n\n`;
 
-/** The named events that close a reply (ignored by `onmessage`), then `[END]`. */
+/**
+ * The events that close a reply, then `[END]`. Named events are ignored by `onmessage`. A failed
+ * reply's reason goes out twice: as `event: failure` (not `error`, which is EventSource's own
+ * event for a dropped connection, so a page could not tell the two apart), and as an unnamed chunk
+ * marked `failed`, so that a client that only assembles chunks (the reference's snippet) shows it.
+ */
 export function endingFrames(ending: ReplyEnding, baseUrl: string): string {
   let out = '';
   if (ending.sources?.length) {
     out += sseEvent(JSON.stringify({ data: ending.sources.map((s) => sourceJson(s, baseUrl)) }), { event: 'sources' });
   }
-  if (ending.usage) {
-    const { promptTokens, completionTokens } = ending.usage;
-    out += sseEvent(JSON.stringify({
-      prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens,
-    }), { event: 'usage' });
+  if (ending.usage) out += sseEvent(JSON.stringify(usageJson(ending.usage)), { event: 'usage' });
+  if (ending.error !== undefined) {
+    out += sseEvent(JSON.stringify({ chunk: ending.error, failed: true }));
+    out += sseEvent(JSON.stringify({ message: ending.error }), { event: FAILURE_EVENT });
   }
-  if (ending.error !== undefined) out += sseEvent(JSON.stringify({ message: ending.error }), { event: 'error' });
   return out + END_FRAME;
 }

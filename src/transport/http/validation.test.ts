@@ -47,7 +47,7 @@ describe('Input', () => {
     for (const body of [null, undefined, 'name', 42, ['name'], true]) {
       const input = Input.of(body);
       input.requiredString('name', 10);
-      input.requiredId('bot_id');
+      input.requiredId('bot_id', 'bot');
       const err = failure(() => input.done());
       expect(err.message).toBe('The name field is required.');
       expect(Object.keys(err.errors!)).toEqual(['name', 'bot_id']);
@@ -57,8 +57,8 @@ describe('Input', () => {
   it('collects every error, the first one becoming the message', () => {
     const input = Input.of({ name: 5, bot_id: 'x', document_ids: 'y' });
     input.requiredString('name', 10);
-    input.requiredId('bot_id');
-    input.optionalIdList('document_ids', 3);
+    input.requiredId('bot_id', 'bot');
+    input.optionalIdList('document_ids', 'document', 3);
     const err = failure(() => input.done());
     expect(err.message).toBe('The name field must be a string.');
     expect(err.errors).toEqual({
@@ -69,17 +69,17 @@ describe('Input', () => {
   });
 
   it('reads ids, filter ids and id lists', () => {
-    const id = encodeId(42);
-    const input = Input.of({ bot_id: id, filter: 'junk', list: [id, id, encodeId(7)] });
-    expect(input.requiredId('bot_id')).toBe(42);
-    expect(input.filterId('filter')).toBe(-1);
-    expect(input.filterId('absent')).toBeUndefined();
-    expect(input.optionalIdList('list', 3)).toEqual([42, 7]);
-    expect(input.optionalIdList('absent', 3)).toBeUndefined();
+    const id = encodeId('bot', 42);
+    const input = Input.of({ bot_id: id, filter: 'junk', list: [id, id, encodeId('bot', 7)] });
+    expect(input.requiredId('bot_id', 'bot')).toBe(42);
+    expect(input.filterId('filter', 'bot')).toBe(-1);
+    expect(input.filterId('absent', 'bot')).toBeUndefined();
+    expect(input.optionalIdList('list', 'bot', 3)).toEqual([42, 7]);
+    expect(input.optionalIdList('absent', 'bot', 3)).toBeUndefined();
     expect(() => input.done()).not.toThrow();
 
     const tooMany = Input.of({ list: [id, id] });
-    expect(tooMany.optionalIdList('list', 1)).toBeUndefined();
+    expect(tooMany.optionalIdList('list', 'bot', 1)).toBeUndefined();
     expect(failure(() => tooMany.done()).errors).toEqual({ list: ['The list field must not have more than 1 items.'] });
   });
 

@@ -1,5 +1,5 @@
 import { validationFailed, type FieldErrors } from '../../errors.js';
-import { decodeId } from '../public-ids.js';
+import { decodeId, type IdKind } from '../public-ids.js';
 
 /** "bot_id" → "bot id", as Laravel names attributes in its messages. */
 const attribute = (field: string) => field.replace(/_/g, ' ');
@@ -61,32 +61,32 @@ export class Input {
     return fallback;
   }
 
-  /** An id we handed out; a missing one and a malformed one both read as "The selected … is invalid." */
-  requiredId(field: string): number | undefined {
+  /** An id of this kind that we handed out (another kind's id is as unknown as a made-up one); a missing one and a malformed one both read as "The selected … is invalid." */
+  requiredId(field: string, kind: IdKind): number | undefined {
     if (!this.present(field)) {
       this.fail(field, `The ${attribute(field)} field is required.`);
       return undefined;
     }
-    const id = decodeId(this.source[field]);
+    const id = decodeId(kind, this.source[field]);
     if (id === undefined) this.fail(field, `The selected ${attribute(field)} is invalid.`);
     return id;
   }
 
   /** An id that may be left out (undefined); a malformed one reads as "The selected … is invalid." */
-  optionalId(field: string): number | undefined {
+  optionalId(field: string, kind: IdKind): number | undefined {
     if (!this.present(field)) return undefined;
-    const id = decodeId(this.source[field]);
+    const id = decodeId(kind, this.source[field]);
     if (id === undefined) this.fail(field, `The selected ${attribute(field)} is invalid.`);
     return id;
   }
 
   /** A filter id: absent → undefined; malformed → -1, which matches nothing. */
-  filterId(field: string): number | undefined {
+  filterId(field: string, kind: IdKind): number | undefined {
     if (!this.present(field)) return undefined;
-    return decodeId(this.source[field]) ?? -1;
+    return decodeId(kind, this.source[field]) ?? -1;
   }
 
-  optionalIdList(field: string, max: number): number[] | undefined {
+  optionalIdList(field: string, kind: IdKind, max: number): number[] | undefined {
     if (this.source[field] === undefined || this.source[field] === null) return undefined;
     const v = this.source[field];
     if (!Array.isArray(v)) {
@@ -99,7 +99,7 @@ export class Input {
     }
     const ids: number[] = [];
     v.forEach((item, i) => {
-      const id = decodeId(item);
+      const id = decodeId(kind, item);
       if (id === undefined) this.fail(`${field}.${i}`, `The selected ${attribute(field)}.${i} is invalid.`);
       else ids.push(id);
     });
@@ -117,6 +117,15 @@ export class Input {
     if (n < min) this.fail(field, `The ${attribute(field)} field must be at least ${min}.`);
     else if (n > max) this.fail(field, `The ${attribute(field)} field must not be greater than ${max}.`);
     return n;
+  }
+
+  /** One of `choices` (Laravel's `in` rule), or `fallback` when absent. */
+  optionalChoice<T extends string>(field: string, choices: readonly T[], fallback: T): T {
+    if (!this.present(field)) return fallback;
+    const v = this.source[field];
+    if (typeof v === 'string' && (choices as readonly string[]).includes(v)) return v as T;
+    this.fail(field, `The selected ${attribute(field)} is invalid.`);
+    return fallback;
   }
 
   /** A comma-separated list (`includes=sources,usage`), also accepted as a repeated parameter. */

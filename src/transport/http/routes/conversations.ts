@@ -16,35 +16,36 @@ const MAX_DOCUMENTS = 1000;
 function readConversation(body: unknown): ConversationInput {
   const input = Input.of(body);
   const name = input.requiredString('name', 255);
-  const botId = input.requiredId('bot_id');
-  const documentIds = input.optionalIdList('document_ids', MAX_DOCUMENTS);
+  const botId = input.requiredId('bot_id', 'bot');
+  const documentIds = input.optionalIdList('document_ids', 'document', MAX_DOCUMENTS);
   input.done();
   return { name, botId: botId!, documentIds };
 }
 
 const idParam = (request: FastifyRequest) => {
-  const id = decodeId((request.params as { id: string }).id);
+  const id = decodeId('conversation', (request.params as { id: string }).id);
   if (id === undefined) throw notFound('Conversation');
   return id;
 };
 
 const wantsDocumentIds = (request: FastifyRequest) => Input.of(request.query).list('includes').has('document_ids');
 
-export function conversationRoutes(app: FastifyInstance, { store }: RouteDeps): void {
+export function conversationRoutes(app: FastifyInstance, { store, config }: RouteDeps): void {
   app.get('/conversations', async (request) => {
     const input = Input.of(request.query);
     const keyword = input.optionalString('keyword', 255);
-    const botId = input.filterId('bot_id');
-    const page = readPage(input);
+    const botId = input.filterId('bot_id', 'bot');
+    const page = readPage(input, 'conversations', config.lists);
     input.done();
     const withDocumentIds = wantsDocumentIds(request);
     const result = await store.conversations.list(accountOf(request).id, { botId, keyword, withDocumentIds }, page);
     return pageJson(result, page, conversationJson);
   });
 
-  app.post('/conversations', async (request, reply) => {
+  // 200, as the reference documents (widgets test `status === 200`).
+  app.post('/conversations', async (request) => {
     const c = await createConversation(store, accountOf(request).id, readConversation(request.body));
-    return reply.code(201).send({ data: conversationJson(c) });
+    return { data: conversationJson(c) };
   });
 
   app.get('/conversations/:id', async (request) => {

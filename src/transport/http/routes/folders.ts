@@ -16,23 +16,24 @@ const readName = (body: unknown) => {
 };
 
 const idParam = (request: FastifyRequest) => {
-  const id = decodeId((request.params as { id: string }).id);
+  const id = decodeId('folder', (request.params as { id: string }).id);
   if (id === undefined) throw notFound('Folder');
   return id;
 };
 
-export function folderRoutes(app: FastifyInstance, { store }: RouteDeps): void {
+export function folderRoutes(app: FastifyInstance, { store, config }: RouteDeps): void {
   app.get('/folders', async (request) => {
     const input = Input.of(request.query);
     const keyword = input.optionalString('keyword', 255);
-    const page = readPage(input);
+    const page = readPage(input, 'folders', config.lists);
     input.done();
     return pageJson(await store.folders.list(accountOf(request).id, { keyword }, page), page, folderJson);
   });
 
-  app.post('/folders', async (request, reply) => {
+  // 200, as the reference documents for every create.
+  app.post('/folders', async (request) => {
     const folder = await createFolder(store, accountOf(request).id, readName(request.body));
-    return reply.code(201).send({ data: folderJson(folder) });
+    return { data: folderJson(folder) };
   });
 
   app.get('/folders/:id', async (request) => ({

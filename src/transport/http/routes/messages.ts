@@ -20,7 +20,7 @@ function readSend(body: unknown, withRedirect: boolean) {
   const content = input.requiredString('content', MAX_CONTENT);
   // The stream endpoint's reference does not mark conversation_id required: without one, the
   // domain answers as for any conversation that is not the caller's ("The selected … is invalid.").
-  const conversationId = withRedirect ? input.optionalId('conversation_id') : input.requiredId('conversation_id');
+  const conversationId = withRedirect ? input.optionalId('conversation_id', 'conversation') : input.requiredId('conversation_id', 'conversation');
   const redirect = withRedirect ? input.optionalBoolean('redirect', true) : false;
   input.done();
   return { content, conversationId, redirect };
@@ -40,8 +40,8 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/messages', async (request) => {
     const input = Input.of(request.query);
-    const conversationId = input.filterId('conversation_id');
-    const page = readPage(input);
+    const conversationId = input.filterId('conversation_id', 'conversation');
+    const page = readPage(input, 'messages', deps.config.lists);
     input.done();
     const result = await store.messages.list(accountOf(request).id, { conversationId }, page);
     const json = await messagesJson(store, request, result.items, publicBase(deps.config, request.raw));
@@ -49,7 +49,7 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.get('/messages/:id', async (request) => {
-    const id = decodeId((request.params as { id: string }).id);
+    const id = decodeId('message', (request.params as { id: string }).id);
     const message = id === undefined ? undefined : await store.messages.get(accountOf(request).id, id);
     if (!message) throw notFound('Message');
     const [json] = await messagesJson(store, request, [message], publicBase(deps.config, request.raw));
@@ -58,7 +58,7 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   /** Parley's own: stops a reply being generated (given its id or its user message's); answers with the reply. */
   app.post('/messages/:id/stop', async (request) => {
-    const id = decodeId((request.params as { id: string }).id);
+    const id = decodeId('message', (request.params as { id: string }).id);
     if (id === undefined) throw notFound('Message');
     const reply = await stopReply(deps, accountOf(request).id, id);
     return { data: messageJson(reply, new Set(['usage'])) };
@@ -87,7 +87,7 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
       expiresAt: Date.now() + deps.config.streamUrlTtlMs,
     });
     // Beyond the reference: the ids of the stored message and of its reply (to stop it, or read it later).
-    const ids = { message_id: encodeId(sent.user.id), reply_id: encodeId(sent.reply.id) };
+    const ids = { message_id: encodeId('message', sent.user.id), reply_id: encodeId('message', sent.reply.id) };
     reply.header('x-message-id', ids.message_id).header('x-reply-id', ids.reply_id);
     if (input.redirect) return reply.code(302).header('location', url).send();
     return { data: { stream_url: url, ...ids } };

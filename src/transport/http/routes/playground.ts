@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../../config/config.js';
 import { notFound } from '../../../errors.js';
+import { pageSecurityHeaders } from '../page-security.js';
 
 // This file sits four folders below the checkout in src/ and in dist/ alike.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -15,7 +17,8 @@ const FILES: Record<string, { file: string; type: string }> = {
 };
 
 /** The chat playground at `/`: static files, read when asked (small, and rarely asked for). */
-export function playgroundRoutes(app: FastifyInstance): void {
+export function playgroundRoutes(app: FastifyInstance, config: Config): void {
+  const headers = pageSecurityHeaders(config);
   const serve = async (file: string, type: string) => ({
     body: await readFile(path.join(root, file)).catch(() => undefined), type,
   });
@@ -23,13 +26,13 @@ export function playgroundRoutes(app: FastifyInstance): void {
   app.get('/', async (_request, reply) => {
     const { body, type } = await serve('playground/index.html', 'text/html; charset=utf-8');
     if (!body) throw notFound('Playground');
-    return reply.type(type).header('cache-control', 'no-cache').send(body);
+    return reply.type(type).headers(headers).header('cache-control', 'no-cache').send(body);
   });
 
   app.get('/playground/:file', async (request, reply) => {
     const entry = FILES[(request.params as { file: string }).file];
     const found = entry && (await serve(entry.file, entry.type));
     if (!found?.body) throw notFound('File');
-    return reply.type(found.type).header('cache-control', 'no-cache').send(found.body);
+    return reply.type(found.type).headers(headers).header('cache-control', 'no-cache').send(found.body);
   });
 }

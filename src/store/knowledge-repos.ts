@@ -84,6 +84,8 @@ export interface ImportJobRepo {
    * or stopped and gave them up); returns how many. Jobs a live process renews are left alone.
    */
   requeueExpired(now: number): Promise<number>;
+  /** How many jobs are in each state (`queued`, `running`), for the metrics. */
+  countByState(): Promise<Record<string, number>>;
 }
 
 export interface Upload {

@@ -48,6 +48,22 @@ export function retrieverContract(name: string, make: () => Promise<Retriever>):
       expect((await r.retrieve({ accountId: 1, folderIds: [1], query: 'NEAR stars', limit: 5 })).length).toBe(1);
     });
 
+    it('opens a passage at each heading and gives each its section\'s title path', async () => {
+      const r = await make();
+      await r.index(doc(1, '# Handbook\n\n## Parking\n\nCars go to the basement.\n\n## Lunch\n\nThe canteen opens at noon.'));
+      const [hit] = await r.retrieve({ accountId: 1, folderIds: [1], query: 'When does the canteen open?', limit: 1 });
+      expect(hit).toMatchObject({ passage: 'Lunch\n\nThe canteen opens at noon.', section: ['Handbook', 'Lunch'] });
+    });
+
+    it('matches numbers and identifiers as whole terms', async () => {
+      const r = await make();
+      await r.index(doc(1, 'We sold 4 crates and 90 boxes. '.repeat(3)));
+      await r.index(doc(2, 'Express delivery costs 4.90 euros.'));
+      await r.index(doc(3, 'Set log_level in the config to see more.'));
+      expect((await r.retrieve({ accountId: 1, folderIds: [1], query: 'Is it 4.90?', limit: 3 }))[0].documentId).toBe(2);
+      expect((await r.retrieve({ accountId: 1, folderIds: [1], query: 'log_level', limit: 3 }))[0].documentId).toBe(3);
+    });
+
     it('splits a long document into several passages', async () => {
       const r = await make();
       const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} talks about topic${i} at some length. `.repeat(4));

@@ -18,6 +18,28 @@ const letters: Embedder = {
 };
 retrieverContract('sqlite (hybrid)', async () => sqliteRetriever(openSqlite(':memory:'), { embedder: letters }));
 
+describe('sqliteRetriever relevance floor', () => {
+  const docs = async (r: ReturnType<typeof sqliteRetriever>) => {
+    await r.index({ accountId: 1, folderId: 1, documentId: 1, documentName: 'Deployment', text: 'Each deployment runs the tests first, then the migrations.' });
+    await r.index({ accountId: 1, folderId: 1, documentId: 2, documentName: 'Releases', text: 'A release is tagged after its deployment succeeds.' });
+    await r.index({ accountId: 1, folderId: 1, documentId: 3, documentName: 'Office', text: 'The office opens at eight and closes at six.' });
+  };
+
+  it('finds nothing for a question that shares only one common word with the documents', async () => {
+    const r = sqliteRetriever(openSqlite(':memory:'));
+    await docs(r);
+    expect(await r.retrieve({ accountId: 1, folderIds: [1], query: 'How do I roll back a Kubernetes deployment with Helm?', limit: 3 })).toEqual([]);
+    expect((await r.retrieve({ accountId: 1, folderIds: [1], query: 'What runs before each deployment?', limit: 3 }))[0].documentId).toBe(1);
+  });
+
+  it('lets any shared word through with a floor of 0', async () => {
+    const r = sqliteRetriever(openSqlite(':memory:'), { minRelevance: 0 });
+    await docs(r);
+    const hits = await r.retrieve({ accountId: 1, folderIds: [1], query: 'How do I roll back a Kubernetes deployment with Helm?', limit: 3 });
+    expect(hits.map((h) => h.documentId).sort()).toEqual([1, 2]);
+  });
+});
+
 describe('sqliteRetriever in a large index', () => {
   it('drops terms too common to matter, but never every term', async () => {
     const r = sqliteRetriever(openSqlite(':memory:'));

@@ -23,5 +23,9 @@ export function postgresImportJobs(db: PgQueryable): ImportJobRepo {
         WHERE state = 'running' AND coalesce(lease_until, 0) < $1`, [now]);
       return rowCount ?? 0;
     },
+    async countByState() {
+      const { rows } = await db.query<{ state: string; n: string }>('SELECT state, count(*) AS n FROM import_jobs GROUP BY state');
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
   };
 }

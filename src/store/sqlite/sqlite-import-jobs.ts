@@ -13,6 +13,7 @@ export function sqliteImportJobs(db: SqliteDb): ImportJobRepo {
   const renewAll = db.transaction((jobIds: number[], until: number) => {
     for (const id of jobIds) renew.run(until, id);
   });
+  const byState = db.prepare('SELECT state, count(*) AS n FROM import_jobs GROUP BY state');
   return {
     async claimNext(now, leaseUntil) {
       const r = claim.get(now, leaseUntil ?? null) as Row | undefined;
@@ -28,6 +29,9 @@ export function sqliteImportJobs(db: SqliteDb): ImportJobRepo {
     },
     async requeueExpired(now) {
       return requeue.run(now).changes;
+    },
+    async countByState() {
+      return Object.fromEntries((byState.all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
     },
   };
 }

@@ -16,6 +16,7 @@ import type { Retriever } from './retriever/retriever.js';
 import { StreamTokens } from './domain/stream-tokens.js';
 import { loadTokenizer } from './domain/token-count.js';
 import { openAiModerator } from './moderation/openai-moderator.js';
+import { prometheusMetrics } from './metrics/prometheus-metrics.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { openStreamBus } from './stream-bus/open-stream-bus.js';
@@ -60,6 +61,7 @@ export async function createApp(
     onError: (err) => log.error({ err }, 'stream bus'),
   });
   const hub = new SseHub(config.keepAliveMs);
+  const metrics = prometheusMetrics({ openStreams: () => hub.size, importJobs: () => store.importJobs.countByState() });
   const retriever = overrides.retriever ?? openRetriever(store, config.knowledge, log);
   const blobs = localBlobStore(path.join(config.dataDir, 'blobs'));
   const { knowledge: k } = config;
@@ -72,7 +74,7 @@ export async function createApp(
     retriever, blobs, wakeImports: () => imports.wake(), uploadUrls: new UploadUrls(secret), settings: k,
   };
   const generations = new ReplyGenerations(
-    { store, bus, models, log, moderator, retriever },
+    { store, bus, models, log, moderator, retriever, metrics },
     {
       firstTokenMs: config.timeouts.firstTokenMs,
       idleMs: config.timeouts.idleMs,
@@ -88,7 +90,7 @@ export async function createApp(
   await loadTokenizer();
   const server = buildServer({
     config, store, bus, generations, hub, log, tokens: new StreamTokens(secret), defaultModel: models.defaultName ?? null,
-    knowledge,
+    knowledge, metrics,
   });
 
   // Replies whose process died can never finish now; those of live processes (they renew their leases) are theirs.

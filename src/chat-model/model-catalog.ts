@@ -12,6 +12,8 @@ export interface ModelTarget {
   chat: ChatModel;
   /** The name the provider knows it by. */
   upstreamModel: string;
+  /** The provider's name: its key in PARLEY_MODELS, or LLM_PROVIDER's value (`openai`, `anthropic`). */
+  provider: string;
   contextTokens: number;
   maxReplyTokens: number;
   /** Another model's name, tried when this one fails before its first token. */
@@ -89,6 +91,7 @@ export function loadModelCatalog(config: Config, env: Record<string, string | un
         name,
         chat: providers.get(m.provider)!,
         upstreamModel: m.model ?? name,
+        provider: m.provider,
         contextTokens: m.context_tokens ?? config.llm.contextTokens,
         maxReplyTokens: m.max_reply_tokens ?? config.llm.maxReplyTokens,
         fallback: m.fallback,
@@ -102,7 +105,7 @@ export function loadModelCatalog(config: Config, env: Record<string, string | un
   if (baseUrl) {
     const chat = makeChatModel(provider, baseUrl, apiKey);
     const envTarget = (name: string): ModelTarget => ({
-      name, chat, upstreamModel: name, contextTokens: config.llm.contextTokens,
+      name, chat, upstreamModel: name, provider, contextTokens: config.llm.contextTokens,
       maxReplyTokens: config.llm.maxReplyTokens, fallback: undefined, creditsPerReply: config.llm.creditsPerReply,
     });
     const name = model ?? 'default';

@@ -61,6 +61,8 @@ export interface Config {
   authCacheMs: number;
   /** Folders, documents, imports and retrieval (see knowledge-config.ts). */
   knowledge: KnowledgeConfig;
+  /** When set, `GET /metrics` wants `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
   /** How lists are read when a request does not say (see pagination.ts). */
   lists: {
     /** The hosted service lists newest first; `oldest` is Parley's own option. */
@@ -157,6 +159,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     replyLeaseMs: read(env, 'REPLY_LEASE', duration(300, 3_600_000), 15_000),
     authCacheMs: read(env, 'AUTH_CACHE_TTL', duration(0, 60_000), 1_000),
     knowledge: readKnowledgeConfig(env),
+    metricsToken: read(env, 'METRICS_TOKEN', (raw) => {
+      if (raw.length < 16 || /\s/.test(raw)) throw new Error('expects a token of at least 16 characters without spaces');
+      return raw;
+    }),
     lists: {
       order: read(env, 'LIST_ORDER', oneOf('newest', 'oldest'), 'newest'),
       perPage: read(env, 'PER_PAGE', int(1, MAX_PER_PAGE)),

@@ -10,6 +10,7 @@ import { EXTRACTIVE_PASSAGES, extractiveAnswer, wordPieces } from './extractive-
 import { groundingMessage, sourcesOf } from './grounding.js';
 import { retrieveForConversation } from './retrieve-for-conversation.js';
 import type { Logger } from './logger.js';
+import { noMetrics, type Metrics } from './metrics.js';
 import { buildPrompt } from './prompt.js';
 import { streamWithFallback, type AttemptPolicy } from './stream-with-fallback.js';
 import { countTokensInTurns } from './token-count.js';
@@ -33,6 +34,7 @@ export interface GenerationDeps {
   moderator?: Moderator;
   /** The knowledge base; without it replies are not grounded. */
   retriever?: Retriever;
+  metrics?: Metrics;
 }
 
 export interface ReplyJob {
@@ -72,6 +74,8 @@ interface Running {
   text: string;
   saved: number;
   done: Promise<ReplyResult>;
+  /** When generation began (for the metrics' time to first chunk and duration). */
+  startedAt: number;
 }
 
 /** Settles when `feed` has ended, or after `ms`. */
@@ -113,13 +117,19 @@ export class ReplyGenerations {
     this.unwatchStops = deps.bus.onStop((replyId) => void this.stopHere(replyId));
   }
 
+  private get metrics(): Metrics {
+    return this.deps.metrics ?? noMetrics;
+  }
+
   get activeCount(): number {
     return this.running.size;
   }
 
   /** Starts generating `job.reply`; the promise settles once the outcome is stored. */
   start(job: ReplyJob): Promise<ReplyResult> {
-    const run: Running = { controller: new AbortController(), stopped: false, text: '', saved: 0, done: undefined as never };
+    const run: Running = {
+      controller: new AbortController(), stopped: false, text: '', saved: 0, done: undefined as never, startedAt: Date.now(),
+    };
     this.running.set(job.reply.id, run);
     run.done = this.generate(job, run);
     return run.done;
@@ -195,6 +205,7 @@ export class ReplyGenerations {
     const append = (text: string) => {
       // Nothing is added once stopped: the stored reply is exactly what readers were sent.
       if (signal.aborted) return;
+      if (run.text === '' && text !== '') this.metrics.firstChunk(Date.now() - run.startedAt);
       run.text += text;
       publisher.append(text);
     };
@@ -209,7 +220,9 @@ export class ReplyGenerations {
         for (const piece of plan.pieces) append(piece);
         return { usage: null, flagged: false, sources: plan.sources };
       }
-      const outcome = await streamWithFallback(plan.targets, plan.request, run.controller, this.settings, append);
+      const outcome = await streamWithFallback(
+        plan.targets, plan.request, run.controller, this.settings, append, (target) => this.metrics.modelError(target.provider),
+      );
       return {
         // A stopped reply is not a failed one: it keeps what was generated.
         error: outcome.ok || run.stopped ? undefined : outcome.error.message,
@@ -298,6 +311,7 @@ export class ReplyGenerations {
     await publisher.end({ error, usage: usage ?? undefined, sources: recorded })
       .catch((err: unknown) => log.error({ err, replyId: job.reply.id }, 'the stream bus could not carry the reply'));
     if (await userFlagged?.catch(() => false)) await store.messages.setFlagged(job.user.id).catch(() => {});
+    this.metrics.replyEnded(failed ? 'failed' : run.stopped ? 'stopped' : 'done', Date.now() - run.startedAt);
     return { content, failed, stopped: run.stopped, usage, flagged };
   }
 

@@ -1,6 +1,7 @@
 import { invalidField, quotaExceeded } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Account, Message } from './entities.js';
+import type { Metrics } from './metrics.js';
 import type { ReplyGenerations, ReplyResult } from './reply-generations.js';
 
 export interface SentMessage {
@@ -16,7 +17,7 @@ export interface SentMessage {
  * reply in the background.
  */
 export async function sendMessage(
-  deps: { store: Store; generations: ReplyGenerations },
+  deps: { store: Store; generations: ReplyGenerations; metrics?: Metrics },
   account: Account,
   input: { conversationId: number | undefined; content: string },
 ): Promise<SentMessage> {
@@ -32,7 +33,10 @@ export async function sendMessage(
     createdAt: Date.now(),
     messageLimit: account.messageLimit,
   });
-  if (!sent) throw quotaExceeded();
+  if (!sent) {
+    deps.metrics?.quotaRefused();
+    throw quotaExceeded();
+  }
   const outcome = generations.start({ bot, folderIds, user: sent.user, reply: sent.reply });
   return { ...sent, outcome };
 }

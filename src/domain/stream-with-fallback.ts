@@ -35,6 +35,8 @@ export async function streamWithFallback(
   controller: AbortController,
   policy: AttemptPolicy,
   onText: (text: string) => void,
+  /** Told of every failed attempt (not of a stop): for the metrics. */
+  onAttemptFailed: (target: ModelTarget, error: ChatModelError) => void = () => {},
 ): Promise<StreamOutcome> {
   const { signal } = controller;
   let waited = 0;
@@ -42,6 +44,8 @@ export async function streamWithFallback(
   for (const target of targets) {
     for (let attempt = 0; ; attempt++) {
       last = await streamOnce(target, request, controller, policy, onText);
+      // A stop is no model error; the idle timeout (which aborts with a ChatModelError) is one.
+      if (!last.ok && (!signal.aborted || signal.reason instanceof ChatModelError)) onAttemptFailed(target, last.error);
       if (last.ok || last.textSent || signal.aborted || last.error.aborted) return last;
       if (!last.error.isRetryable || attempt >= policy.maxRetries) break;
       const delay = last.error.retryAfterMs ?? backoffMs(attempt);

@@ -75,6 +75,8 @@ export interface ImportJobRepo {
   claimNext(now: number): Promise<ImportJob | undefined>;
   /** Puts jobs a stopped process left running back in the queue; returns how many. */
   requeueRunning(): Promise<number>;
+  /** How many jobs are in each state (`queued`, `running`), for the metrics. */
+  countByState(): Promise<Record<string, number>>;
 }
 
 export interface Upload {

@@ -90,7 +90,10 @@ export function knowledgeContract(current: () => Store): void {
       expect(await store().documents.get(a.id, d.id)).toEqual(d);
       expect(await store().documents.content(a.id, d.id)).toBeNull();
 
+      const counts = await store().importJobs.countByState();
       const job = await store().importJobs.claimNext(6_000);
+      const claimed = await store().importJobs.countByState();
+      expect([claimed.queued ?? 0, claimed.running]).toEqual([counts.queued - 1, (counts.running ?? 0) + 1]);
       expect(job).toEqual({ id: expect.any(Number), accountId: a.id, documentId: d.id, payload: { kind: 'text', content: 'Notes text' }, attempts: 1 });
       expect(await store().importJobs.claimNext(6_001)).toBeUndefined();
       // A stopped process's running job goes back to the queue and counts its next attempt.

@@ -18,5 +18,9 @@ export function postgresImportJobs(db: PgQueryable): ImportJobRepo {
       const { rowCount } = await db.query(`UPDATE import_jobs SET state = 'queued', started_at = NULL WHERE state = 'running'`);
       return rowCount ?? 0;
     },
+    async countByState() {
+      const { rows } = await db.query<{ state: string; n: string }>('SELECT state, count(*) AS n FROM import_jobs GROUP BY state');
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
   };
 }

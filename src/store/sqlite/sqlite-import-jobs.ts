@@ -8,6 +8,7 @@ export function sqliteImportJobs(db: SqliteDb): ImportJobRepo {
     WHERE id = (SELECT id FROM import_jobs WHERE state = 'queued' ORDER BY id LIMIT 1)
     RETURNING id, account_id, document_id, payload, attempts`);
   const requeue = db.prepare(`UPDATE import_jobs SET state = 'queued', started_at = NULL WHERE state = 'running'`);
+  const byState = db.prepare('SELECT state, count(*) AS n FROM import_jobs GROUP BY state');
   return {
     async claimNext(now) {
       const r = claim.get(now) as Row | undefined;
@@ -20,6 +21,9 @@ export function sqliteImportJobs(db: SqliteDb): ImportJobRepo {
     },
     async requeueRunning() {
       return requeue.run().changes;
+    },
+    async countByState() {
+      return Object.fromEntries((byState.all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.js';
 import type { KnowledgeServices } from '../../domain/knowledge-services.js';
 import type { ReplyGenerations } from '../../domain/reply-generations.js';
 import type { StreamTokens } from '../../domain/stream-tokens.js';
+import type { PrometheusMetrics } from '../../metrics/prometheus-metrics.js';
 import type { Store } from '../../store/store.js';
 import type { StreamBus } from '../../stream-bus/stream-bus.js';
 import type { SseHub } from './sse-hub.js';
@@ -20,4 +21,5 @@ export interface RouteDeps {
   defaultModel: string | null;
   /** Retrieval, uploads and the import queue. */
   knowledge: KnowledgeServices;
+  metrics: PrometheusMetrics;
 }

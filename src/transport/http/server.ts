@@ -14,9 +14,13 @@ import { conversationRoutes } from './routes/conversations.js';
 import { documentRoutes } from './routes/documents.js';
 import { folderRoutes } from './routes/folders.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { messageRoutes } from './routes/messages.js';
 import { playgroundRoutes } from './routes/playground.js';
 import { signedUrlRoutes, uploadTargetRoutes } from './routes/uploads.js';
+
+/** The stream URLs' route, as the metrics name it. */
+const STREAM_ROUTE = '/stream/:token';
 
 /** The HTTP face of Parley: the Cody API under /api/v1, the stream URLs, health checks, the playground at /. */
 export function buildServer(deps: RouteDeps): FastifyInstance {
@@ -40,7 +44,9 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
         // node:http checks the two bounds above this often (30 s by default): short bounds, checked soon.
         connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersMs / 4))),
       }, function (this: Server, req, res) {
-        if (!serveStream.call(this, req, res)) handler(req, res);
+        if (!serveStream.call(this, req, res)) return handler(req, res);
+        const startedAt = performance.now();
+        res.once('close', () => deps.metrics.request(req.method ?? 'GET', STREAM_ROUTE, res.statusCode, (performance.now() - startedAt) / 1000));
       });
       server.keepAliveTimeout = keepAliveMs;
       return server;
@@ -59,10 +65,16 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     reply.headers(answerHeaders(request.id));
     done();
   });
+  // Counted by the route's pattern, so that ids and tokens never become label values.
+  app.addHook('onResponse', (request, reply, done) => {
+    deps.metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
   registerErrorHandling(app);
   registerBodyParsers(app);
   registerCors(app);
   healthRoutes(app, deps.store);
+  metricsRoutes(app, deps.metrics, config.metricsToken);
   playgroundRoutes(app, config);
   uploadTargetRoutes(app, deps);
 

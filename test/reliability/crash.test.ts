@@ -14,6 +14,9 @@ import { rng } from './support/faulty-openai.js';
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? sized(12, 55));
 const SEED = Number(process.env.RELIABILITY_SEED ?? Date.now() % 2 ** 31);
 
+/** The body of the last answer slowPut had, for failure messages. */
+let lastPutAnswer = '';
+
 /** A PUT whose body arrives in pieces over `ms`, so that a kill can land in the middle of it. */
 function slowPut(url: string, contentType: string, pieces: number, ms: number): Promise<number> {
   return new Promise((resolve) => {
@@ -21,8 +24,13 @@ function slowPut(url: string, contentType: string, pieces: number, ms: number): 
     const body = Buffer.alloc(4096, 'crash safe text. ');
     const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: 'PUT', agent: false,
       headers: { 'content-type': contentType, 'content-length': String(body.length * pieces) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => {
+        lastPutAnswer = text;
+        resolve(res.statusCode ?? 0);
+      });
       res.on('error', () => resolve(0));
     });
     req.on('error', () => resolve(0));
@@ -55,7 +63,9 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
     const random = rng(SEED);
     const failures = new Failures();
     // A short lease: the killed process's replies are failed by the next one within it (issue 12), not at its start.
-    const env = { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'info', SHUTDOWN_GRACE: '0s', REPLY_LEASE: '1s' };
+    // A short request timeout: a PUT cut off by a kill may be sent again once it has passed (see below).
+    const env = { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'info', SHUTDOWN_GRACE: '0s', WORK_LEASE: '1s',
+      HTTP_REQUEST_TIMEOUT: '2s' };
     let server: Served = await serve(dataDir, env);
     // The banner follows "Server listening" by a moment, maybe in another write.
     const key = await bannerKey(server);
@@ -144,11 +154,22 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
       const events = new SseParser().push(r.text + '\n\n');
       failures.check(r.status === 200 && events.at(-1)?.data === '[END]', () => `old stream URL ${url.slice(0, 40)}: ${r.status}, last event ${events.at(-1)?.data}`);
     }
-    // An upload cut off by a kill can be sent again; every upload that arrived can be imported.
+    // An upload cut off by a kill can be sent again, once no PUT of the killed process can still be
+    // running (HTTP_REQUEST_TIMEOUT after it began; until then its URL reads as used); every
+    // upload that arrived can be imported.
+    await sleep(2500);
     for (const upload of uploads) {
       if (!upload.put) {
         const status = await slowPut(`${server.url}${upload.url}`, 'text/plain', 2, 10);
-        failures.check(status === 200, () => `upload ${upload.key} cut off by a kill: its PUT again answers ${status}`);
+        failures.check(status === 200, () => {
+          const db = new Database(dbFile, { readonly: true });
+          try {
+            const row = db.prepare('SELECT put_at, size, used_at FROM uploads WHERE key = ?').get(upload.key) as Record<string, number | null>;
+            return `upload ${upload.key} cut off by a kill: its PUT again answers ${status} ${lastPutAnswer} (claimed ${row?.put_at === null ? 'never' : `${Date.now() - Number(row?.put_at)} ms ago`}, size ${row?.size})`;
+          } finally {
+            db.close();
+          }
+        });
         if (status !== 200) continue;
         const imported = await api('POST', '/documents/file', { folder_id: folder, key: upload.key });
         failures.check(imported.status === 200, () => `upload ${upload.key} cut off by a kill: import ${imported.status} ${imported.text}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, serve, type Served } from '../support/run-cli.js';
+import { bannerKey, ensureBuilt, serve, type Served } from '../support/run-cli.js';
 import { assemble, lastEventId, readSse } from '../support/sse-reader.js';
 import { request, type ApiResponse } from '../support/start-parley.js';
 import { Failures, percentile, record, sized, sleep } from './support/figures.js';
@@ -40,7 +40,8 @@ describe(`load with faults: ${SECONDS} s of mixed load on a real Parley (seed ${
       const r = random();
       return { fault: r < 0.03 ? 'reset' : r < 0.05 ? 'status-503' : 'none', at: Math.floor(random() * 30), length: 10 + Math.floor(random() * 50) };
     };
-    const key = /(parley_[A-Za-z0-9_-]{16,})/.exec(server.stdout())![1];
+    // The banner follows "Server listening" by a moment: wait for it rather than race it.
+    const key = await bannerKey(server);
     const auth = { authorization: `Bearer ${key}` };
     const api = (method: string, url: string, body?: unknown) => request(`${server.url}/api/v1${url}`, method, body, auth);
     const botId = (await api('GET', '/bots')).json.data[0].id as string;

@@ -59,8 +59,11 @@ export interface Config {
   retries: { max: number; maxWaitMs: number };
   moderation: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   shutdownGraceMs: number;
-  /** How long a reply in progress stays its process's without a renewal (then any process fails it). */
-  replyLeaseMs: number;
+  /**
+   * How long work in progress (a reply, an import) stays its process's without a renewal: then
+   * any process takes it as its process's death (fails the reply, queues the import again).
+   */
+  leaseMs: number;
   /** How long a verified API key is trusted before the store is asked again (0: every request). */
   authCacheMs: number;
   /** Folders, documents, imports and retrieval (see knowledge-config.ts). */
@@ -161,7 +164,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       model: read(env, 'MODERATION_MODEL', str),
     },
     shutdownGraceMs: read(env, 'SHUTDOWN_GRACE', duration(0, 600_000), 10_000),
-    replyLeaseMs: read(env, 'REPLY_LEASE', duration(300, 3_600_000), 15_000),
+    leaseMs: read(env, 'WORK_LEASE', duration(300, 3_600_000), 15_000),
     authCacheMs: read(env, 'AUTH_CACHE_TTL', duration(0, 60_000), 1_000),
     knowledge: readKnowledgeConfig(env),
     metricsToken: read(env, 'METRICS_TOKEN', (raw) => {

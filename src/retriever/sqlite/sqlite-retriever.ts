@@ -4,6 +4,7 @@ import { ftsQueryOf, ftsString, queryTerms } from '../fts-query.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
 import { DEFAULT_MIN_RELEVANCE, inverseDocumentFrequency, rankByRelevance } from '../relevance.js';
 import type { RetrievedPassage, Retriever } from '../retriever.js';
+import { identifierWords } from '../identifier-words.js';
 import { splitPassages, type Passage } from '../split-passages.js';
 
 /** The slice of better-sqlite3 this adapter needs. */
@@ -21,11 +22,11 @@ interface PassageRow { id: number; document_id: number; document_name: string; s
 export const DEFAULT_MIN_SIMILARITY = 0.25;
 
 /**
- * BM25 weights of the full-text columns (document name, section titles, passage text): a word in
- * a document's name or in the titles above a passage says more about what it is about than the
- * same word in its body.
+ * BM25 weights of the full-text columns (document name, section titles, passage text, the words of
+ * its identifiers): a word in a document's name or in the titles above a passage says more about
+ * what it is about than the same word in its body.
  */
-const COLUMN_WEIGHTS = [3, 2, 1];
+const COLUMN_WEIGHTS = [3, 2, 1, 1];
 
 /** Candidates the relevance floor is applied to, at least: it may leave few of them. */
 const MIN_CANDIDATES = 20;
@@ -55,15 +56,15 @@ export interface SqliteRetrieverOptions {
 
 /**
  * Retrieval over the store's own SQLite database (tables `passages` and `passages_fts`, see
- * migration 4): BM25 full-text ranking, fused with cosine similarity when an embedder is given.
+ * migrations 4, 6 and 9): BM25 full-text ranking, fused with cosine similarity when an embedder is given.
  */
 export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions = {}): Retriever {
   const { embedder, log } = options;
   // Below this cosine similarity a passage is unrelated, however few others there are.
   const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
   const minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
-  const insert = db.prepare(`INSERT INTO passages (account_id, folder_id, document_id, document_name, ordinal, section, text)
-    VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`);
+  const insert = db.prepare(`INSERT INTO passages (account_id, folder_id, document_id, document_name, ordinal, section, text, identifier_words)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`);
   const setEmbedding = db.prepare('UPDATE passages SET embedding = ? WHERE id = ?');
   // `+account_id` keeps SQLite from choosing the (account, folder) index, which would scan the
   // whole account for each document.
@@ -91,7 +92,7 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
   const replace = db.transaction((doc: Parameters<Retriever['index']>[0], passages: Passage[]) => {
     removeDoc.run(doc.accountId, doc.documentId);
     return passages.map((p, i) => (insert.all(
-      doc.accountId, doc.folderId, doc.documentId, doc.documentName, i, JSON.stringify(p.section), p.text,
+      doc.accountId, doc.folderId, doc.documentId, doc.documentName, i, JSON.stringify(p.section), p.text, identifierWords(p.text),
     )[0] as { id: number }).id);
   });
   const storeEmbeddings = db.transaction((ids: number[], vecs: Float32Array[]) => {
@@ -125,7 +126,7 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
       const fts = ftsString(term);
       weights.push(inverseDocumentFrequency(total, (termCount.all(fts)[0] as { n: number }).n));
       anywhere.push(new Set((termIn.all(fts, ids) as { id: number }[]).map((r) => r.id)));
-      inText.push(new Set((termIn.all(`{text} : ${fts}`, ids) as { id: number }[]).map((r) => r.id)));
+      inText.push(new Set((termIn.all(`{text identifier_words} : ${fts}`, ids) as { id: number }[]).map((r) => r.id)));
       inName.push(new Set((termIn.all(`{document_name} : ${fts}`, ids) as { id: number }[]).map((r) => r.id)));
     }
     return rankByRelevance(rows.map((r) => ({

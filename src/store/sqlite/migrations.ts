@@ -219,4 +219,34 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ALTER TABLE messages ADD COLUMN credits REAL;
     `,
   },
+  {
+    version: 9,
+    name: 'retrieval: the words of camelCase identifiers indexed beside each passage',
+    sql: `
+      ALTER TABLE passages ADD COLUMN identifier_words TEXT NOT NULL DEFAULT '';
+      DROP TABLE passages_vocab;
+      DROP TRIGGER passages_ai;
+      DROP TRIGGER passages_ad;
+      DROP TABLE passages_fts;
+      CREATE VIRTUAL TABLE passages_fts USING fts5(
+        document_name, section, text, identifier_words,
+        content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, document_name, section, text, identifier_words)
+          VALUES (new.id, new.document_name, new.section, new.text, new.identifier_words);
+      END;
+      CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, document_name, section, text, identifier_words)
+          VALUES ('delete', old.id, old.document_name, old.section, old.text, old.identifier_words);
+      END;
+      INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+      CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, row);
+    `,
+  },
+  {
+    version: 10,
+    name: 'leases on running imports: their process renews them; an expired one is queued again',
+    sql: `ALTER TABLE import_jobs ADD COLUMN lease_until INTEGER;`,
+  },
 ];

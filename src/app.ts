@@ -68,6 +68,7 @@ export async function createApp(
   const imports = new ImportWorker({ store, retriever, blobs, log }, {
     concurrency: k.importConcurrency,
     timeoutMs: k.importTimeoutMs,
+    leaseMs: config.leaseMs,
     webpage: { maxBytes: k.webpage.maxBytes, timeoutMs: k.webpage.timeoutMs, maxRedirects: k.webpage.maxRedirects, allow: k.webpage.allow },
   });
   const knowledge: KnowledgeServices = {
@@ -83,10 +84,10 @@ export async function createApp(
       maxRetryWaitMs: config.retries.maxWaitMs,
       checkpointMs: 1000,
       groundingPassages: config.knowledge.retrievalPassages,
-      leaseMs: config.replyLeaseMs,
+      leaseMs: config.leaseMs,
     },
   );
-  const expired = new ExpiredReplies({ store, bus, log, generations }, config.replyLeaseMs);
+  const expired = new ExpiredReplies({ store, bus, log, generations }, config.leaseMs);
   await loadTokenizer();
   const server = buildServer({
     config, store, bus, generations, hub, log, tokens: new StreamTokens(secret), defaultModel: models.defaultName ?? null,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { bool, duration, httpUrl, int, num, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
 import { readHttpTimeouts, type HttpTimeouts } from './http-timeouts.js';
+import { readRateLimit } from './rate-limit-config.js';
+import type { RateLimit } from '../domain/rate-limiter.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
@@ -37,6 +39,8 @@ export interface Config {
   trustProxy: boolean;
   /** HTTP_*_TIMEOUT: bounds on each phase of a request. */
   http: HttpTimeouts;
+  /** RATE_LIMIT: requests each API key may make per window (in each process); undefined for no limit. */
+  rateLimit: RateLimit | undefined;
   /** The single provider set by LLM_* variables (PARLEY_MODELS can add more). */
   llm: {
     provider: 'openai' | 'anthropic';
@@ -55,8 +59,11 @@ export interface Config {
   retries: { max: number; maxWaitMs: number };
   moderation: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   shutdownGraceMs: number;
-  /** How long a reply in progress stays its process's without a renewal (then any process fails it). */
-  replyLeaseMs: number;
+  /**
+   * How long work in progress (a reply, an import) stays its process's without a renewal: then
+   * any process takes it as its process's death (fails the reply, queues the import again).
+   */
+  leaseMs: number;
   /** How long a verified API key is trusted before the store is asked again (0: every request). */
   authCacheMs: number;
   /** Folders, documents, imports and retrieval (see knowledge-config.ts). */
@@ -131,6 +138,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     bodyLimitBytes: read(env, 'BODY_LIMIT_BYTES', int(1024, 256 * 1024 * 1024), 2 * 1024 * 1024),
     trustProxy: read(env, 'TRUST_PROXY', bool, false),
     http: readHttpTimeouts(env),
+    rateLimit: readRateLimit(env),
     llm: {
       provider: read(env, 'LLM_PROVIDER', oneOf('openai', 'anthropic'), 'openai'),
       baseUrl: read(env, 'LLM_BASE_URL', httpUrl),
@@ -156,7 +164,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       model: read(env, 'MODERATION_MODEL', str),
     },
     shutdownGraceMs: read(env, 'SHUTDOWN_GRACE', duration(0, 600_000), 10_000),
-    replyLeaseMs: read(env, 'REPLY_LEASE', duration(300, 3_600_000), 15_000),
+    leaseMs: read(env, 'WORK_LEASE', duration(300, 3_600_000), 15_000),
     authCacheMs: read(env, 'AUTH_CACHE_TTL', duration(0, 60_000), 1_000),
     knowledge: readKnowledgeConfig(env),
     metricsToken: read(env, 'METRICS_TOKEN', (raw) => {

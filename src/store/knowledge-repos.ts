@@ -71,10 +71,19 @@ export interface DocumentRepo {
 }
 
 export interface ImportJobRepo {
-  /** Takes the oldest queued job (marking it running, counting the attempt), if any. */
-  claimNext(now: number): Promise<ImportJob | undefined>;
-  /** Puts jobs a stopped process left running back in the queue; returns how many. */
-  requeueRunning(): Promise<number>;
+  /**
+   * Takes the oldest queued job (marking it running, counting the attempt), if any, leased to the
+   * caller until `leaseUntil` (epoch ms; without it the claim holds no lease, and any process may
+   * queue it again).
+   */
+  claimNext(now: number, leaseUntil?: number): Promise<ImportJob | undefined>;
+  /** Extends to `until` the leases of running jobs: their process renews them while it works on them. */
+  renewLeases(jobIds: number[], until: number): Promise<void>;
+  /**
+   * Puts back in the queue the running jobs whose lease ran out before `now` (their process died,
+   * or stopped and gave them up); returns how many. Jobs a live process renews are left alone.
+   */
+  requeueExpired(now: number): Promise<number>;
   /** How many jobs are in each state (`queued`, `running`), for the metrics. */
   countByState(): Promise<Record<string, number>>;
 }

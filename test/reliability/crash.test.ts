@@ -64,7 +64,7 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
     const failures = new Failures();
     // A short lease: the killed process's replies are failed by the next one within it (issue 12), not at its start.
     // A short request timeout: a PUT cut off by a kill may be sent again once it has passed (see below).
-    const env = { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'info', SHUTDOWN_GRACE: '0s', REPLY_LEASE: '1s',
+    const env = { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'info', SHUTDOWN_GRACE: '0s', WORK_LEASE: '1s',
       HTTP_REQUEST_TIMEOUT: '2s' };
     let server: Served = await serve(dataDir, env);
     // The banner follows "Server listening" by a moment, maybe in another write.

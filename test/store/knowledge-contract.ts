@@ -96,14 +96,14 @@ export function knowledgeContract(current: () => Store): void {
       expect([claimed.queued ?? 0, claimed.running]).toEqual([counts.queued - 1, (counts.running ?? 0) + 1]);
       expect(job).toEqual({ id: expect.any(Number), accountId: a.id, documentId: d.id, payload: { kind: 'text', content: 'Notes text' }, attempts: 1 });
       expect(await store().importJobs.claimNext(6_001)).toBeUndefined();
-      // A stopped process's running job goes back to the queue and counts its next attempt.
-      expect(await store().importJobs.requeueRunning()).toBe(1);
+      // A stopped process's running job (a claim without a lease) goes back to the queue and counts its next attempt.
+      expect(await store().importJobs.requeueExpired(6_001)).toBe(1);
       expect((await store().importJobs.claimNext(6_002))!.attempts).toBe(2);
 
       expect(await store().documents.finishImport(d.id, { status: 'synced', content: 'the text', name: 'Renamed' }, 7_000)).toBe(true);
       expect(await store().documents.get(a.id, d.id)).toMatchObject({ status: 'synced', name: 'Renamed', failureReason: null });
       expect(await store().documents.content(a.id, d.id)).toBe('the text');
-      expect(await store().importJobs.requeueRunning()).toBe(0);
+      expect(await store().importJobs.requeueExpired(1e15)).toBe(0);
       expect(await store().importJobs.claimNext(7_001)).toBeUndefined();
 
       const other = await textDoc(a.id, f.id, 'Broken');
@@ -120,6 +120,24 @@ export function knowledgeContract(current: () => Store): void {
       const second = await textDoc(a.id, f.id, 'second');
       expect((await store().importJobs.claimNext(1))!.documentId).toBe(first.id);
       expect((await store().importJobs.claimNext(1))!.documentId).toBe(second.id);
+    });
+
+    it('leases a claimed job to its process: queued again only once the lease runs out unrenewed', async () => {
+      const a = await account();
+      const f = await store().folders.create(a.id, 'f', 1);
+      const live = await textDoc(a.id, f.id, 'live');
+      const dead = await textDoc(a.id, f.id, 'dead');
+      const liveJob = (await store().importJobs.claimNext(1_000, 2_000))!;
+      expect(liveJob.documentId).toBe(live.id);
+      expect((await store().importJobs.claimNext(1_000, 2_000))!.documentId).toBe(dead.id);
+      await store().importJobs.renewLeases([liveJob.id], 5_000);
+      await store().importJobs.renewLeases([], 9_999);
+      expect(await store().importJobs.requeueExpired(1_500)).toBe(0);
+      expect(await store().importJobs.requeueExpired(2_500)).toBe(1);
+      expect(await store().importJobs.claimNext(2_600, 3_600)).toMatchObject({ documentId: dead.id, attempts: 2 });
+      expect(await store().importJobs.requeueExpired(4_000)).toBe(1); // the second claim's lease, unrenewed
+      expect(await store().importJobs.requeueExpired(4_000)).toBe(0);
+      expect(await store().importJobs.requeueExpired(5_001)).toBe(1); // the renewed one, once its renewal ran out
     });
 
     it('refuses past the pending limit of the given kinds, storing nothing', async () => {

@@ -26,7 +26,7 @@ describe('replies left in progress by a stopped process', () => {
       await first.app.close();
 
       const leftAt = Date.now();
-      second = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', PARLEY_DATA_DIR: first.dataDir, REPLY_LEASE: '1s' });
+      second = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', PARLEY_DATA_DIR: first.dataDir, WORK_LEASE: '1s' });
       const api = (method: string, url: string, body?: unknown) =>
         request(`${second!.url}/api/v1${url}`, method, body, { authorization: `Bearer ${t.key}` });
 
@@ -81,7 +81,7 @@ describe('replies left in progress by a stopped process', () => {
   it('a server starting on the same data leaves alone the replies another one is generating', async () => {
     const upstream = await new ScriptedOpenAi().start();
     upstream.fallback = { chunks: Array.from({ length: 40 }, (_, i) => `p${i} `), intervalMs: 50 };
-    const first = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', REPLY_LEASE: '1s' });
+    const first = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', WORK_LEASE: '1s' });
     let second: Awaited<ReturnType<typeof startParley>> | undefined;
     try {
       const t = await first.tenant();
@@ -89,7 +89,7 @@ describe('replies left in progress by a stopped process', () => {
       const url = await startStream(t, conversationId, 'still going');
       const reading = readSse(url);
       // Started mid-reply, and running for longer than the lease: the reply is renewed, so not its to fail.
-      second = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', PARLEY_DATA_DIR: first.dataDir, REPLY_LEASE: '1s' });
+      second = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', PARLEY_DATA_DIR: first.dataDir, WORK_LEASE: '1s' });
       const read = await reading;
       expect(read.events.some((e) => e.event === 'error' || e.event === 'failure')).toBe(false);
       expect(assemble(read.events)).toBe(upstream.fallback.chunks!.join(''));

@@ -25,7 +25,7 @@ describe.runIf(available)('a process that dies mid-reply', () => {
     upstream = await new ScriptedOpenAi().start();
     env = {
       LLM_MODEL: 'm', LLM_BASE_URL: upstream.baseUrl, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix('death'),
-      REPLY_LEASE: '1s', LOG_LEVEL: 'info',
+      WORK_LEASE: '1s', LOG_LEVEL: 'info',
     };
     b = await startParley({ ...env, LOG_LEVEL: 'silent' });
     t = await b.tenant({ messageLimit: 2 });

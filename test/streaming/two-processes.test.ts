@@ -45,9 +45,11 @@ describe.runIf(available)('two servers on one Redis bus', () => {
     expect(first.events[0].data).toBe('[START]');
     expect(a.app.generations.activeCount).toBe(1);
     expect(b.app.generations.activeCount).toBe(0);
-    // Piece by piece as A wrote them: followed on the bus, not polled from the store (which would join them).
-    const pieces = first.events.filter((e) => e.data.startsWith('{')).map((e) => JSON.parse(e.data).chunk);
-    expect(pieces.slice(0, 5)).toEqual(slow.chunks.slice(0, 5));
+    // Piece by piece as A wrote them: followed on the bus, not polled from the store (which, every
+    // 500 ms, would join a dozen of these 40 ms pieces into each event). A busy machine may join a few.
+    const firstFive = first.events.filter((e) => e.data.startsWith('{')).slice(0, 5).map((e) => JSON.parse(e.data).chunk).join('');
+    expect(slow.chunks.join('').startsWith(firstFive)).toBe(true);
+    expect(firstFive.length).toBeLessThanOrEqual(slow.chunks.slice(0, 15).join('').length);
     const rest = await readSse(url, { lastEventId: lastEventId(first.events) });
     expect(rest.ended).toBe(true);
     expect(rest.events.at(-1)).toEqual({ event: 'message', data: '[END]', id: 'end' });

@@ -15,6 +15,8 @@ export interface ImportSettings {
   pollMs?: number;
   /** How often files nobody will import are deleted. */
   sweepMs?: number;
+  /** How long a running job stays this process's without a renewal (renewed every third of it). */
+  leaseMs?: number;
 }
 
 /** An uploaded file may still be imported for this long after its upload URL expired. */
@@ -28,8 +30,9 @@ const INTERNAL_REASON = 'The document could not be imported because of an intern
 
 /**
  * Runs import jobs from the store's durable queue inside the server process: a few at a time,
- * each bounded in time. Jobs left running by a stopped process are queued again at start, so no
- * document stays `syncing` forever.
+ * each bounded in time. Each running job is leased to its process, which renews it; a job whose
+ * lease ran out (its process died) is queued again by whichever process notices, at start or
+ * later, so no document stays `syncing` forever and no process takes another's live work.
  */
 export class ImportWorker {
   private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
@@ -37,15 +40,21 @@ export class ImportWorker {
   private pumping = false;
   private timer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private leaseTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: { store: Store; retriever: Retriever; blobs: BlobStore; log: Logger },
     private readonly settings: ImportSettings,
   ) {}
 
+  private get leaseMs(): number {
+    return this.settings.leaseMs ?? 30_000;
+  }
+
   async start(): Promise<void> {
-    const resumed = await this.deps.store.importJobs.requeueRunning();
-    if (resumed) this.deps.log.warn({ count: resumed }, 'resuming imports a stopped process left unfinished');
+    await this.requeueExpired();
+    this.leaseTimer = setInterval(() => void this.keepLeases(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.leaseTimer.unref();
     this.timer = setInterval(() => this.wake(), this.settings.pollMs ?? 2000);
     this.timer.unref();
     this.sweepTimer = setInterval(() => void this.sweep(), this.settings.sweepMs ?? 600_000);
@@ -73,18 +82,41 @@ export class ImportWorker {
     }
   }
 
+  /** Queues again the jobs whose process died (their lease ran out). */
+  private async requeueExpired(): Promise<void> {
+    const resumed = await this.deps.store.importJobs.requeueExpired(Date.now());
+    if (resumed) {
+      this.deps.log.warn({ count: resumed }, 'resuming imports a stopped process left unfinished');
+      this.wake();
+    }
+  }
+
+  /** Renews the leases of this process's jobs, and takes up those of dead processes. */
+  private async keepLeases(): Promise<void> {
+    try {
+      if (this.running.size) await this.deps.store.importJobs.renewLeases([...this.running.keys()], Date.now() + this.leaseMs);
+      await this.requeueExpired();
+    } catch (err) {
+      this.deps.log.error({ err }, 'could not renew import leases');
+    }
+  }
+
   /** Looks for queued jobs now. */
   wake(): void {
     void this.pump().catch((err) => this.deps.log.error({ err }, 'import queue failed'));
   }
 
-  /** Stops taking jobs and aborts those running; they stay queued for the next start. */
+  /** Stops taking jobs and aborts those running; their leases end now, so the next process to look takes them up. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     clearInterval(this.sweepTimer);
+    clearInterval(this.leaseTimer);
+    const ids = [...this.running.keys()];
     for (const r of this.running.values()) r.controller.abort(new Error('the server is stopping'));
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await this.deps.store.importJobs.renewLeases(ids, 0)
+      .catch((err: unknown) => this.deps.log.error({ err }, 'could not give up the leases of interrupted imports'));
   }
 
   get activeCount(): number {
@@ -96,7 +128,8 @@ export class ImportWorker {
     this.pumping = true;
     try {
       while (!this.stopping && this.running.size < this.settings.concurrency) {
-        const job = await this.deps.store.importJobs.claimNext(Date.now());
+        const now = Date.now();
+        const job = await this.deps.store.importJobs.claimNext(now, now + this.leaseMs);
         if (!job) break;
         const controller = new AbortController();
         const done = this.run(job, controller.signal).finally(() => {

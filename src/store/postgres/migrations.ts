@@ -185,4 +185,9 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ALTER TABLE messages ADD COLUMN credits DOUBLE PRECISION;
     `,
   },
+  {
+    version: 4,
+    name: 'leases on running imports: their process renews them; an expired one is queued again',
+    sql: `ALTER TABLE import_jobs ADD COLUMN lease_until BIGINT;`,
+  },
 ];

@@ -244,4 +244,9 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, row);
     `,
   },
+  {
+    version: 10,
+    name: 'leases on running imports: their process renews them; an expired one is queued again',
+    sql: `ALTER TABLE import_jobs ADD COLUMN lease_until INTEGER;`,
+  },
 ];

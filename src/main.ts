@@ -1,33 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { CliError } from './cli/cli-error.js';
+import { CliError, EXIT } from './cli/cli-error.js';
+import { COMMAND_HELP, commandHelp, globalHelp } from './cli/command-help.js';
+import { docsImport } from './cli/docs-import.js';
+import { status } from './cli/status.js';
 import { ListenError } from './cli/listen-error.js';
 import { commands } from './cli/commands.js';
 import { serve } from './cli/serve.js';
 import { loadModelCatalog } from './chat-model/model-catalog.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { openStore } from './store/open-store.js';
-
-const HELP = `parley — a self-hosted server for the Cody AI API v1
-
-Usage:
-  parley serve
-  parley account create --name N [--plan free|basic|premium|advanced|unlimited | --message-limit N]
-  parley account list
-  parley key create --account ID [--name N]
-  parley key revoke ID
-  parley key list --account ID
-  parley bot create --account ID --name N [--description TEXT] [--model M] [--fallback-model M]
-                    [--prompt TEXT] [--temperature T] [--max-tokens N] [--folders ID,ID]
-  parley bot list --account ID
-  parley bot update ID [--name N] [--description TEXT] [--model M] [--fallback-model M]
-                    [--prompt TEXT] [--temperature T] [--max-tokens N] [--folders ID,ID]
-  parley folder create --account ID --name N
-  parley folder list --account ID
-  parley usage --account ID [--since DATE]
-
-Every command takes --json and then prints exactly one JSON object.
-Configuration comes from environment variables (and .env); see the README.`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -39,15 +21,27 @@ async function main(argv: string[]): Promise<void> {
       account: { type: 'string' }, id: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' },
       temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, 'fallback-model': { type: 'string' },
       since: { type: 'string' }, folders: { type: 'string' }, description: { type: 'string' },
+      folder: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' },
     },
   });
   const [group, verb, ...rest] = positionals;
-  if (values.help || !group) {
-    process.stdout.write(HELP + '\n');
+  if (!group || group === 'help' && !verb) {
+    process.stdout.write(globalHelp() + '\n');
+    return;
+  }
+  // `parley bot create --help`, `parley help bot create`, `parley usage --help`.
+  const asked = group === 'help' ? positionals.slice(1) : positionals;
+  const name = COMMAND_HELP[asked.slice(0, 2).join(' ')] ? asked.slice(0, 2).join(' ') : asked[0];
+  if (values.help || group === 'help') {
+    const help = commandHelp(name);
+    if (!help) throw new CliError(`unknown command "${asked.join(' ')}" (parley --help lists them)`);
+    process.stdout.write(help + '\n');
     return;
   }
   const config = loadConfig();
   if (group === 'serve') return serve(config);
+  if (group === 'status') return status(config, values);
+  if (group === 'docs' && verb === 'import') return docsImport(config, rest, values);
 
   const command = commands[`${group} ${verb}`] ?? (verb === undefined ? commands[group] : undefined);
   if (!command) throw new CliError(`unknown command "${positionals.join(' ')}" (parley --help lists them)`);
@@ -69,9 +63,13 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`parley: ${err.message}\n`);
     process.exit(1);
   }
-  if (err instanceof CliError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`parley: ${(err as Error).message}\n`);
-    process.exit(2);
+  if (err instanceof CliError) {
+    process.stderr.write(`parley: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`parley: ${(err as Error).message} (parley --help lists the commands)\n`);
+    process.exit(EXIT.usage);
   }
   process.stderr.write(`parley: ${(err as Error).stack ?? err}\n`);
   process.exit(1);

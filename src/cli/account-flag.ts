@@ -1,7 +1,7 @@
 import type { Account } from '../domain/entities.js';
 import type { Store } from '../store/store.js';
 import { decodeId } from '../transport/public-ids.js';
-import { CliError } from './cli-error.js';
+import { CliError, notFound } from './cli-error.js';
 import type { Flags } from './command.js';
 
 /** The account `--account ID` names (required); an unknown id is a usage error naming it. */
@@ -10,6 +10,6 @@ export async function accountFlag(store: Store, flags: Flags): Promise<Account> 
   if (raw === undefined || raw === true || raw === '') throw new CliError('--account is required');
   const id = decodeId('account', String(raw));
   const account = id === undefined ? undefined : await store.accounts.get(id);
-  if (!account) throw new CliError(`no account ${raw}`);
+  if (!account) throw notFound(`no account ${raw}`);
   return account;
 }

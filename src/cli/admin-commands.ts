@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import { accountJson, apiKeyJson } from '../transport/presenters.js';
 import { decodeId } from '../transport/public-ids.js';
 import { accountFlag } from './account-flag.js';
-import { CliError } from './cli-error.js';
+import { CliError, notFound } from './cli-error.js';
 import type { Command, Flags } from './command.js';
 import { checkedModel } from './checked-model.js';
 import { botWithFolders, folderFlag } from './knowledge-commands.js';
@@ -80,7 +80,7 @@ export const adminCommands: Record<string, Command> = {
     if (!raw) throw new CliError('usage: parley key revoke ID');
     const id = decodeId('key', raw);
     const revoked = id === undefined ? undefined : await store.apiKeys.revoke(id, Date.now());
-    if (!revoked) throw new CliError(`no key ${raw}`);
+    if (!revoked) throw notFound(`no key ${raw}`);
     printResult(!!flags.json, apiKeyJson(revoked), `Revoked key ${raw}`);
   },
 

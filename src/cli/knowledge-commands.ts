@@ -6,7 +6,7 @@ import type { Command, Flags } from './command.js';
 import { checkedModel } from './checked-model.js';
 import type { BotPatch } from '../store/knowledge-repos.js';
 import { accountFlag } from './account-flag.js';
-import { CliError } from './cli-error.js';
+import { CliError, notFound } from './cli-error.js';
 import { printResult, table } from './print-result.js';
 
 function flag(flags: Flags, name: string): string | undefined {
@@ -24,12 +24,12 @@ export async function folderFlag(store: Store, accountId: number, flags: Flags):
   const given = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const ids = given.map((s) => {
     const id = decodeId('folder', s);
-    if (id === undefined) throw new CliError(`--folders: no folder ${s}`);
+    if (id === undefined) throw notFound(`--folders: no folder ${s}`);
     return id;
   });
   const found = new Set(await store.folders.existing(accountId, ids));
   const missing = given.filter((_, i) => !found.has(ids[i]));
-  if (missing.length) throw new CliError(`--folders: no folder ${missing.join(', ')} in the bot's account`);
+  if (missing.length) throw notFound(`--folders: no folder ${missing.join(', ')} in the bot's account`);
   return [...new Set(ids)];
 }
 
@@ -45,7 +45,7 @@ export const knowledgeCommands: Record<string, Command> = {
     if (!raw) throw new CliError(BOT_UPDATE_USAGE);
     const id = decodeId('bot', raw);
     const bot = id === undefined ? undefined : await store.botAdmin.find(id);
-    if (!bot) throw new CliError(`no bot ${raw}`);
+    if (!bot) throw notFound(`no bot ${raw}`);
     const name = flag(flags, 'name');
     if (name === '') throw new CliError('--name must not be empty');
     // An empty value puts a setting back to its default: no model of its own, no fallback, and so on.

@@ -78,7 +78,7 @@ describe('parley admin commands', { timeout: 60_000 }, () => {
     const after = await request(`${parley.url}/api/v1/bots`, 'GET', undefined, bearer(key));
     expect(after.status).toBe(401);
     expect(after.json).toEqual({ message: 'Unauthenticated.' });
-    expect(cli('key', 'revoke', 'nonexistent').status).toBe(2);
+    expect(cli('key', 'revoke', 'nonexistent').status).toBe(3); // not found
   });
 
   it('prints a key plainly, once, without --json', () => {
@@ -103,13 +103,13 @@ describe('parley admin commands', { timeout: 60_000 }, () => {
     // This server has no model configured, so the bot answers in extractive mode whatever it names.
     expect(bots.json.data).toEqual([{ id: bot.id, name: 'Tutor', description: null, model: 'extractive', created_at: bot.created_at }]);
 
-    for (const args of [
-      ['--account', String(account.id), '--name', 'Hot', '--temperature', '3'],
-      ['--account', 'nonexistent', '--name', 'Lost'],
-      ['--name', 'No account'],
-    ]) {
+    for (const [args, code] of [
+      [['--account', String(account.id), '--name', 'Hot', '--temperature', '3'], 2],
+      [['--account', 'nonexistent', '--name', 'Lost'], 3],
+      [['--name', 'No account'], 2],
+    ] as const) {
       const r = cli('bot', 'create', ...args, '--json');
-      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.status, args.join(' ')).toBe(code);
       expect(r.stderr).toMatch(/^parley: /);
     }
   });

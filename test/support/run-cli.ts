@@ -38,6 +38,25 @@ export function runCli(args: string[], dataDir: string, extra: Record<string, st
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * `parley <args>` without blocking this process: for commands that call a server running in the
+ * test's own process (spawnSync would hold its event loop, so the server could not answer).
+ */
+export function runCliAsync(args: string[], dataDir: string, extra: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: dataDir, env: cliEnv(dataDir, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 /** The one JSON object a `--json` command printed (and nothing else). */
 export function onlyJson(r: CliResult): Record<string, unknown> {
   if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);

@@ -92,6 +92,22 @@ describe('HTTP timeouts', () => {
   });
 });
 
+describe('RATE_LIMIT', () => {
+  it('is off unless set, and takes requests per window', () => {
+    expect(loadConfig({}, '/tmp').rateLimit).toBeUndefined();
+    expect(loadConfig({ RATE_LIMIT: 'off' }, '/tmp').rateLimit).toBeUndefined();
+    expect(loadConfig({ RATE_LIMIT: '600/1m' }, '/tmp').rateLimit).toEqual({ requests: 600, windowMs: 60_000 });
+    expect(loadConfig({ RATE_LIMIT: '20 / 10s' }, '/tmp').rateLimit).toEqual({ requests: 20, windowMs: 10_000 });
+    expect(loadConfig({ RATE_LIMIT: '5000/h' }, '/tmp').rateLimit).toEqual({ requests: 5000, windowMs: 3_600_000 });
+  });
+
+  it.each(['600', '0/1m', 'lots/1m', '10/0s', '10/500ms', '10/fortnight'])('refuses RATE_LIMIT=%j with a message naming it', (value) => {
+    const err = configError({ RATE_LIMIT: value });
+    expect(err.variable).toBe('RATE_LIMIT');
+    expect(err.message).toContain(JSON.stringify(value));
+  });
+});
+
 describe('PARLEY_SECRET', () => {
   it('refuses one shorter than 32 characters, naming the variable and the length, never the value', () => {
     const err = configError({ PARLEY_SECRET: 'hunter2-is-short' });

@@ -3,6 +3,8 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { bool, duration, httpUrl, int, num, oneOf, read, str, type Env, type Parser } from './env-parsers.js';
 import { readHttpTimeouts, type HttpTimeouts } from './http-timeouts.js';
+import { readRateLimit } from './rate-limit-config.js';
+import type { RateLimit } from '../domain/rate-limiter.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
 import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
@@ -37,6 +39,8 @@ export interface Config {
   trustProxy: boolean;
   /** HTTP_*_TIMEOUT: bounds on each phase of a request. */
   http: HttpTimeouts;
+  /** RATE_LIMIT: requests each API key may make per window (in each process); undefined for no limit. */
+  rateLimit: RateLimit | undefined;
   /** The single provider set by LLM_* variables (PARLEY_MODELS can add more). */
   llm: {
     provider: 'openai' | 'anthropic';
@@ -134,6 +138,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     bodyLimitBytes: read(env, 'BODY_LIMIT_BYTES', int(1024, 256 * 1024 * 1024), 2 * 1024 * 1024),
     trustProxy: read(env, 'TRUST_PROXY', bool, false),
     http: readHttpTimeouts(env),
+    rateLimit: readRateLimit(env),
     llm: {
       provider: read(env, 'LLM_PROVIDER', oneOf('openai', 'anthropic'), 'openai'),
       baseUrl: read(env, 'LLM_BASE_URL', httpUrl),

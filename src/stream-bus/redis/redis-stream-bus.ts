@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { redisUrlWithoutPassword } from '../../config/redis-url.js';
 import { ReplyBuffer } from '../reply-buffer.js';
 import type { ReplyPublisher, StreamBus } from '../stream-bus.js';
-import { applyEntry, ENDED, OPENED, TEXT } from './redis-entries.js';
+import { applyEntry, ENDED, OPENED, TEXT, TEXT_END } from './redis-entries.js';
 import { RedisFollower, type RemoteReply } from './redis-follower.js';
 
 export interface RedisStreamBusOptions {
@@ -75,7 +75,7 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
     let pending = '';
     const flush = () => {
       if (pending === '') return;
-      commands.xadd(key, '*', TEXT, pending).catch(fail);
+      commands.xadd(key, '*', TEXT, pending, TEXT_END, String(local.size)).catch(fail);
       pending = '';
     };
     return {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 /** Any origin may call: keys travel in a header, never in cookies, so there is nothing to steal. */
 export const CORS_HEADERS = {
   'access-control-allow-origin': '*',
-  'access-control-expose-headers': 'location, x-request-id, x-message-id, x-reply-id',
+  'access-control-expose-headers': 'location, x-request-id, x-message-id, x-reply-id, retry-after',
 };
 
 /** Answers preflight requests (PUT too: a browser uploads to the signed URL with it); every other answer carries CORS_HEADERS (set in server.ts). */

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { KeyAuthenticator } from '../../domain/api-keys.js';
 import { bearerAuth } from './bearer-auth.js';
+import { RateLimiter } from '../../domain/rate-limiter.js';
+import { rateLimitPerKey } from './rate-limit-per-key.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { registerCors } from './cors.js';
 import { answerHeaders, sendError } from './error-response.js';
@@ -80,6 +82,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
 
   app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(new KeyAuthenticator(deps.store, config.authCacheMs)));
+    if (config.rateLimit) api.addHook('onRequest', rateLimitPerKey(new RateLimiter(config.rateLimit)));
     botRoutes(api, deps);
     conversationRoutes(api, deps);
     messageRoutes(api, deps);

@@ -80,8 +80,10 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
   // Term statistics over the whole index, as BM25's own are.
   const passageCount = db.prepare('SELECT count(*) AS n FROM passages');
   const termCount = db.prepare('SELECT count(*) AS n FROM passages_fts WHERE passages_fts MATCH ?');
-  const termIn = db.prepare(`SELECT rowid AS id FROM passages_fts
-    WHERE passages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`);
+  // Which candidates have the term, and in which columns: bm25() with one column's weight is
+  // non-zero exactly when that column matches, which spares a query per column.
+  const termIn = db.prepare(`SELECT rowid AS id, bm25(passages_fts, 1, 0, 0, 0) AS name, bm25(passages_fts, 0, 0, 1, 1) AS body
+    FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`);
   const vectors = db.prepare(`SELECT p.id, p.embedding FROM passages p WHERE p.embedding IS NOT NULL AND ${scope}`);
   // max(id) stands in for the passage count: close enough for a threshold, and instant.
   const approxPassages = db.prepare('SELECT coalesce(max(id), 0) AS n FROM passages');
@@ -125,9 +127,10 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     for (const term of terms) {
       const fts = ftsString(term);
       weights.push(inverseDocumentFrequency(total, (termCount.all(fts)[0] as { n: number }).n));
-      anywhere.push(new Set((termIn.all(fts, ids) as { id: number }[]).map((r) => r.id)));
-      inText.push(new Set((termIn.all(`{text identifier_words} : ${fts}`, ids) as { id: number }[]).map((r) => r.id)));
-      inName.push(new Set((termIn.all(`{document_name} : ${fts}`, ids) as { id: number }[]).map((r) => r.id)));
+      const found = termIn.all(fts, ids) as { id: number; name: number; body: number }[];
+      anywhere.push(new Set(found.map((r) => r.id)));
+      inText.push(new Set(found.filter((r) => r.body !== 0).map((r) => r.id)));
+      inName.push(new Set(found.filter((r) => r.name !== 0).map((r) => r.id)));
     }
     return rankByRelevance(rows.map((r) => ({
       ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),

@@ -30,7 +30,7 @@ describe('splitPassages', () => {
 
   it('keeps a code block whole, with the HTML in it, and reads links by their text', () => {
     const code = '```html\n<html>\n<body>\n' + '  <p>line</p>\n'.repeat(60) + '</body>\n</html>\n```';
-    const md = `## Example\n\nSee [the docs](https://example.com/docs.html).\n\n${code}\n\nAfter the sample.`;
+    const md = `## Example\n\n![badge](https://ci/badge.svg) ![NPM Version][npm-url]\n\nSee [the docs](https://example.com/docs.html).\n\n${code}\n\nAfter the sample.`;
     const passages = texts(md, 300);
     expect(passages.some((p) => p.includes(code))).toBe(true);
     expect(passages[0]).toBe('Example\n\nSee the docs.');

@@ -180,7 +180,7 @@ export function inlineText(markdown: string): string {
   return markdown
     // Links first: their text may hold code spans.
     // Images go: in a README they are logos and badges, whose alt text would be found for every question.
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])/g, '')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[\s*\]/g, '')
     .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')

@@ -55,5 +55,7 @@ describe('splitPassages', () => {
     expect(passages.length).toBeGreaterThan(3);
     for (const p of passages) expect(p.split('\n').every((l) => /^- item \d+ has a short description$/.test(l))).toBe(true);
     expect(texts('x'.repeat(450), 200)).toEqual(['x'.repeat(200), 'x'.repeat(200), 'x'.repeat(50)]);
+    const minified = '```\n' + 'y'.repeat(1000) + '\n```';
+    expect(texts(minified, 200).every((p) => p.length <= 200)).toBe(true);
   });
 });

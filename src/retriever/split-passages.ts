@@ -139,7 +139,9 @@ function piecesOf(block: Extract<Block, { kind: 'body' }>, maxChars: number): st
   if (block.text.length <= maxChars) return [block.text];
   switch (block.cut) {
     case 'lines':
-      return block.text.length <= WHOLE_BLOCK_PASSAGES * maxChars ? [block.text] : pack(block.text.split('\n'), '\n', maxChars);
+      if (block.text.length <= WHOLE_BLOCK_PASSAGES * maxChars) return [block.text];
+      // A line longer than a passage (minified code, say) is cut between words, or where it must be.
+      return pack(block.text.split('\n').flatMap((l) => (l.length <= maxChars ? [l] : splitWords(l, maxChars))), '\n', maxChars);
     case 'items':
       return pack(block.items!.flatMap((i) => (i.length <= maxChars ? [i] : packSentences(i, maxChars))), '\n', maxChars);
     case 'sentences':

@@ -43,8 +43,14 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
     return redis;
   };
   const commands = await connect('bus');
-  const blocker = await connect('bus-follow');
-  const subscriber = await connect('bus-stop');
+  const others = await Promise.allSettled([connect('bus-follow'), connect('bus-stop')]);
+  const refused = others.find((r) => r.status === 'rejected');
+  if (refused) {
+    commands.disconnect();
+    for (const r of others) if (r.status === 'fulfilled') r.value.disconnect();
+    throw refused.reason;
+  }
+  const [blocker, subscriber] = others.map((r) => (r as PromiseFulfilledResult<Redis>).value);
   const follower = new RedisFollower(blocker, commands, onError);
   await follower.identify();
   blocker.on('ready', () => void follower.identify().catch(onError));

@@ -4,6 +4,7 @@ import { CliError, EXIT } from './cli/cli-error.js';
 import { COMMAND_HELP, commandHelp, globalHelp } from './cli/command-help.js';
 import { docsImport } from './cli/docs-import.js';
 import { status } from './cli/status.js';
+import { backup, restore } from './cli/sqlite-backup.js';
 import { ListenError } from './cli/listen-error.js';
 import { commands } from './cli/commands.js';
 import { serve } from './cli/serve.js';
@@ -42,6 +43,8 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'serve') return serve(config);
   if (group === 'status') return status(config, values);
   if (group === 'docs' && verb === 'import') return docsImport(config, rest, values);
+  if (group === 'backup') return backup(config, verb, values);
+  if (group === 'restore') return restore(config, verb, values);
 
   const command = commands[`${group} ${verb}`] ?? (verb === undefined ? commands[group] : undefined);
   if (!command) throw new CliError(`unknown command "${positionals.join(' ')}" (parley --help lists them)`);

@@ -21,6 +21,18 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'at URL (default: the configured HOST and PORT) for /healthz and /readyz. Exit code 1 when it does not answer.',
     examples: ['parley status', 'parley status --url https://chat.example.com --json'],
   },
+  backup: {
+    usage: 'parley backup PATH',
+    does: 'Writes a consistent copy of the embedded SQLite store to PATH (a new file) while the server runs, and checks it.\n' +
+      'For PostgreSQL, use pg_dump (see the README).',
+    examples: ['parley backup /var/backups/parley-$(date +%F).db', 'parley backup ./parley.db.bak --json'],
+  },
+  restore: {
+    usage: 'parley restore PATH',
+    does: 'Puts the backup at PATH in place of the SQLite store (checked first). Stop the server first: a store\n' +
+      'that a running server has open is refused. Migrations newer than the backup are applied at the next start.',
+    examples: ['parley restore /var/backups/parley-2026-12-01.db'],
+  },
   'account create': {
     usage: `parley account create --name N [--plan ${PLANS} | --message-limit N]`,
     does: 'Creates an account; a plan or a message limit bounds its messages per 30 days (none: unlimited).',

@@ -138,16 +138,17 @@ export class ReplyGenerations {
   /**
    * Stops a generation wherever it runs: the upstream request is aborted and the reply keeps what
    * was generated. Resolves with the outcome when it ran here; when it runs in another process,
-   * with undefined once its end is on the bus (or after `remoteWaitMs`, or at once when no bus
-   * carries it: then it is not running anywhere).
+   * with undefined once its end is on the bus (or after `remoteWaitMs`; at once when the bus
+   * carries no such reply).
    */
   async stop(replyId: number, remoteWaitMs = 5_000): Promise<ReplyResult | undefined> {
     const here = this.stopHere(replyId);
     if (here) return here;
     const feed = await this.deps.bus.feed(replyId);
-    if (!feed || feed.read(Number.MAX_SAFE_INTEGER).ending) return undefined;
+    if (feed?.read(Number.MAX_SAFE_INTEGER).ending) return undefined;
+    // Asked even when the bus does not carry it yet: its process may not have opened it this instant.
     await this.deps.bus.requestStop(replyId);
-    await endOf(feed, remoteWaitMs);
+    if (feed) await endOf(feed, remoteWaitMs);
     return undefined;
   }
 

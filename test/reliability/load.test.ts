@@ -70,11 +70,13 @@ describe(`load with faults: ${SECONDS} s of mixed load on a real Parley (seed ${
       return r;
     };
 
+    const tokens = new Set<string>();
     const stream = async (conversation: string) => {
       const r = await timed('stream start', () => api('POST', '/messages/stream', { content: `load ${random()}`, conversation_id: conversation, redirect: false }));
       if (r.status !== 200) return;
       streams++;
       const { stream_url: url, reply_id: replyId } = r.json.data;
+      tokens.add(new URL(url).pathname.slice('/stream/'.length));
       let text = '';
       let last: string | undefined;
       for (let attempt = 0; attempt < 50; attempt++) {
@@ -119,6 +121,20 @@ describe(`load with faults: ${SECONDS} s of mixed load on a real Parley (seed ${
     await sleep(700);
     const loop = JSON.parse(readFileSync(loopFile(), 'utf8')) as { maxMs: number; p99Ms: number };
 
+    // No credential in any line of the whole run's logs (the first-start banner, one write, aside).
+    const log = (server.stdout().replace(/\nFirst start:[\s\S]*?\n(?=\{)/, '\n') + server.stderr()).split('\n');
+    const secret = readFileSync(path.join(dataDir, 'secret'), 'utf8').trim();
+    let logLeaks = 0;
+    for (const [i, line] of log.entries()) {
+      const leaked = line.includes(key) ? 'the API key' : line.includes(secret) ? 'the secret'
+        : [...line.matchAll(/\/(?:stream|uploads)\/([^"\s?]+)/g)].some((m) => m[1] !== '[redacted]') ? 'a capability URL'
+          : [...line.matchAll(/[A-Za-z0-9_-]{60,}/g)].some((m) => tokens.has(m[0])) ? 'a stream token' : undefined;
+      if (leaked) {
+        logLeaks++;
+        failures.add(`log line ${i} holds ${leaked}`);
+      }
+    }
+
     const p = (kind: string) => {
       const l = latencies.get(kind) ?? [];
       return `${kind} ${l.length}: p50 ${percentile(l, 50).toFixed(0)} ms, p99 ${percentile(l, 99).toFixed(0)} ms`;
@@ -129,6 +145,7 @@ describe(`load with faults: ${SECONDS} s of mixed load on a real Parley (seed ${
         `seed ${SEED}; ${SECONDS} s, ${WORKERS} clients; ${streams} streams, ${resumes} drops resumed, ${failedReplies} replies failed by upstream faults; 5xx ${fiveXx}; chunks lost or repeated in ${lostOrRepeated} streams`,
         ...['send', 'stream start', 'stream read', 'list', 'import'].map(p),
         `event loop inside Parley: longest stall ${loop.maxMs} ms, p99 ${loop.p99Ms} ms`,
+        `logs: ${log.length} lines, ${tokens.size} stream tokens looked for; credentials found in ${logLeaks} lines`,
         ...failures.sample(),
       ],
     });

@@ -25,7 +25,7 @@ function oneCharChanges(token: string, n: number): string[] {
   return out;
 }
 
-describe('security: isolation matrix, altered capability URLs, replay past expiry', () => {
+describe('security: isolation matrix, altered capability URLs, replay past expiry, rate limits', () => {
   let upstream: ScriptedOpenAi;
   let parley: RunningParley;
   let a: Tenant;
@@ -148,6 +148,41 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
       await replayPastExpiry(short, await short.tenant());
     } finally {
       await short.stop();
+    }
+    expect(failures.sample(20)).toEqual([]);
+  });
+
+  it('holds each key to RATE_LIMIT: 429 with Retry-After on every route past the burst, other keys untouched', async () => {
+    const limited = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', RATE_LIMIT: '20/1m' });
+    try {
+      const [x, y] = [await limited.tenant(), await limited.tenant()];
+      const conversation = await newConversation(x);
+      const calls: [string, string, unknown?][] = [
+        ['GET', '/bots'], ['GET', '/conversations'], ['POST', '/conversations', { name: 'n', bot_id: x.botId }],
+        ['POST', '/messages', { content: 'hi', conversation_id: conversation }], ['GET', `/messages?conversation_id=${conversation}`],
+        ['POST', '/messages/stream', { content: 'hi', conversation_id: conversation, redirect: false }], ['GET', '/folders'],
+        ['POST', '/uploads/signed-url', { file_name: 'a.txt', content_type: 'text/plain' }],
+      ];
+      let ok = 0;
+      let refused = 0;
+      // Concurrent, so that the burst is spent at once: 19 are left after newConversation's request.
+      const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => x.api(...(calls[i % calls.length] as [string, string, unknown?]))));
+      for (const r of answers) {
+        if (r.status === 429) {
+          refused++;
+          const after = Number(r.headers.get('retry-after'));
+          failures.check(Number.isInteger(after) && after >= 1 && after <= 60, () => `429 with Retry-After ${r.headers.get('retry-after')}`);
+          failures.check(typeof r.json?.message === 'string' && Object.keys(r.json).length === 1, () => `429 body ${r.text}`);
+        } else if (r.status < 300) ok++;
+        else failures.add(`a call within the limit answered ${r.status} ${r.text.slice(0, 120)}`);
+      }
+      // 19 left of the burst, and one more a 3 s refill, should the calls take that long on a slow machine.
+      failures.check(ok >= 19 && ok <= 20 && ok + refused === 60, () => `RATE_LIMIT 20/1m let ${ok} of 60 calls through (19 expected), refused ${refused}`);
+      const other = await y.api('GET', '/bots');
+      failures.check(other.status === 200, () => `another key, while the first is held: ${other.status}`);
+      cases += 61;
+    } finally {
+      await limited.stop();
     }
     expect(failures.sample(20)).toEqual([]);
   });

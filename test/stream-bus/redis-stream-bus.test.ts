@@ -1,3 +1,4 @@
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisStreamBus } from '../../src/stream-bus/redis/redis-stream-bus.js';
@@ -5,6 +6,49 @@ import { redisAvailable, TEST_REDIS_URL, testKeyPrefix } from '../support/test-s
 import { follow, runStreamBusContract } from './stream-bus-contract.js';
 
 const available = await redisAvailable();
+
+/** A TCP proxy in front of Redis whose connections can all be dropped at once, as a network blip does. */
+async function droppingProxy() {
+  const target = new URL(TEST_REDIS_URL);
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((client) => {
+    connections++;
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = new URL(TEST_REDIS_URL);
+  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: url.toString(),
+    connections: () => connections,
+    dropAll: () => {
+      for (const s of sockets) s.destroy();
+    },
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
+
+async function waitForFeed(bus: Awaited<ReturnType<typeof redisStreamBus>>, id: number) {
+  for (let i = 0; i < 200; i++) {
+    const feed = await bus.feed(id);
+    if (feed) return feed;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return undefined;
+}
 
 describe.runIf(available)('Redis stream bus', () => {
   // Two buses on one Redis, as two Parley processes would have.
@@ -49,7 +93,7 @@ describe.runIf(available)('Redis stream bus', () => {
       pub.append('c');
       await pub.end({});
       const entries = await redis.xrange(`${keyPrefix}reply:2`, '-', '+');
-      expect(entries.map(([, fields]) => fields)).toEqual([['o', ''], ['t', 'ab'], ['t', 'c'], ['x', '{}']]);
+      expect(entries.map(([, fields]) => fields)).toEqual([['o', ''], ['t', 'ab', 'e', '2'], ['t', 'c', 'e', '3'], ['x', '{}']]);
     } finally {
       await bus.close();
     }
@@ -85,4 +129,58 @@ describe.runIf(available)('Redis stream bus', () => {
     pub.append('lost');
     await expect(pub.end({})).rejects.toThrow();
   });
+
+  it('skips a piece written twice (a command resent after a dropped connection)', async () => {
+    const keyPrefix = testKeyPrefix('twice');
+    const bus = await redisStreamBus({ url: TEST_REDIS_URL, keyPrefix });
+    try {
+      const key = `${keyPrefix}reply:5`;
+      await redis.xadd(key, '*', 'o', '');
+      await redis.xadd(key, '*', 't', 'ab', 'e', '2');
+      await redis.xadd(key, '*', 't', 'ab', 'e', '2');
+      const feed = (await bus.feed(5))!;
+      const following = follow(feed);
+      await redis.xadd(key, '*', 't', 'c', 'e', '3');
+      await redis.xadd(key, '*', 't', 'c', 'e', '3');
+      await redis.xadd(key, '*', 'x', '{}');
+      expect((await following).text).toBe('abc');
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('carries a reply whole through dropped connections, on the writing side and the reading side', async () => {
+    const keyPrefix = testKeyPrefix('drop');
+    const proxy = await droppingProxy();
+    const errors: unknown[] = [];
+    const writer = await redisStreamBus({ url: proxy.url, keyPrefix, onError: (e) => errors.push(e) });
+    const reader = await redisStreamBus({ url: proxy.url, keyPrefix, onError: (e) => errors.push(e) });
+    try {
+      const pub = writer.open(6);
+      pub.append('before ');
+      await new Promise((r) => setTimeout(r, 50));
+      const following = follow((await reader.feed(6))!, 0, 15_000);
+      await new Promise((r) => setTimeout(r, 50));
+      proxy.dropAll();
+      for (const piece of ['during ', 'and ', 'after']) {
+        pub.append(piece);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await pub.end({ usage: { promptTokens: 1, completionTokens: 3 } });
+      const got = await following;
+      // Each bus has three connections; all six were dropped and made again.
+      expect(proxy.connections()).toBeGreaterThanOrEqual(12);
+      expect(got.text).toBe('before during and after');
+      expect(got.ending).toEqual({ usage: { promptTokens: 1, completionTokens: 3 } });
+      // A reply opened after the drop is followed too (the follower knows its new connection).
+      const next = writer.open(7);
+      const nextFeed = follow((await waitForFeed(reader, 7))!, 0, 15_000);
+      next.append('new');
+      await next.end({});
+      expect((await nextFeed).text).toBe('new');
+    } finally {
+      await Promise.all([writer.close(), reader.close()]);
+      await proxy.close();
+    }
+  }, 30_000);
 });

@@ -74,6 +74,7 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
 
     const pieces = ['Hel', 'lo', ', ', 'wörld ', '😀', '!\n', 'end'];
     const full = pieces.join('');
+    const boundaries = pieces.map((_, i) => pieces.slice(0, i + 1).join('').length);
 
     it('carries nothing for a reply it was never given', async () => {
       const { reader, writer } = await pairOf();
@@ -90,14 +91,14 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       for (const bus of [writer, reader]) {
         const got = await follow(await feedOf(bus, id));
         expect(got.text).toBe(full);
-        // A network bus may join pieces written together; every id is still a length of the reply.
-        for (const end of got.ends) expect(pieces.reduce((acc, p) => (acc.push((acc.at(-1) ?? 0) + p.length), acc), [] as number[])).toContain(end);
+        // A network bus may join pieces written together; every id is still the length after one of them.
+        for (const end of got.ends) expect(boundaries).toContain(end);
         expect(got.ends.at(-1)).toBe(full.length);
         expect(got.ending).toEqual({ usage: { promptTokens: 3, completionTokens: 4 } });
       }
     });
 
-    it('resumes from every offset, including offsets inside a chunk and inside a surrogate pair’s neighbours', async () => {
+    it('resumes from every offset, including offsets inside a chunk', async () => {
       const { writer, reader } = await pairOf();
       const id = nextId++;
       const pub = writer.open(id);

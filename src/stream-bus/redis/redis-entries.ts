@@ -4,16 +4,20 @@ import type { ReplyEnding } from '../stream-bus.js';
 /**
  * How a reply is kept in its Redis Stream: one entry for the opening (so a reader can tell a
  * reply that has started from one the bus never carried), one per piece of text, one for the end.
- * A field name tells them apart; the value is the text, or the ending as JSON.
+ * The first field's name tells them apart; its value is the text, or the ending as JSON. A piece
+ * also carries the reply's length after it (`e`), so that a reader skips a piece written twice
+ * (a client resending a command whose answer a dropped connection lost).
  */
 export const OPENED = 'o';
 export const TEXT = 't';
+export const TEXT_END = 'e';
 export const ENDED = 'x';
 
 /** Applies one stream entry's fields (`[name, value]`) to a reader's copy of the reply. */
 export function applyEntry(buffer: ReplyBuffer, fields: string[]): void {
   switch (fields[0]) {
     case TEXT:
+      if (fields[2] === TEXT_END && Number(fields[3]) <= buffer.size) break;
       buffer.append(fields[1]);
       break;
     case ENDED:

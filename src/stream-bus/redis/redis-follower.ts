@@ -19,7 +19,8 @@ type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | n
  * read's timeout.
  */
 export class RedisFollower {
-  private readonly follows = new Set<RemoteReply>();
+  /** The followed copies by stream key: usually one each, more when readers read the stream at different moments. */
+  private readonly follows = new Map<string, Set<RemoteReply>>();
   private version = 0;
   /** The version of `follows` the XREAD in flight was built from. */
   private reading: number | undefined;
@@ -45,12 +46,14 @@ export class RedisFollower {
 
   /** A followed reply with this key, whose copy is current. */
   find(key: string): RemoteReply | undefined {
-    for (const f of this.follows) if (f.key === key) return f;
-    return undefined;
+    const copies = this.follows.get(key);
+    return copies?.values().next().value;
   }
 
   add(reply: RemoteReply): void {
-    this.follows.add(reply);
+    let copies = this.follows.get(reply.key);
+    if (!copies) this.follows.set(reply.key, (copies = new Set()));
+    copies.add(reply);
     this.version++;
     if (this.wake) {
       const wake = this.wake;
@@ -61,7 +64,9 @@ export class RedisFollower {
 
   /** Stops copying; a read in flight for it finishes by itself, and its result is dropped. */
   remove(reply: RemoteReply): void {
-    this.follows.delete(reply);
+    const copies = this.follows.get(reply.key);
+    if (!copies?.delete(reply) || copies.size) return;
+    this.follows.delete(reply.key);
   }
 
   async close(): Promise<void> {
@@ -96,9 +101,10 @@ export class RedisFollower {
       }
       // One id per key: the earliest of this process's copies of it (two readers may have read it at different moments).
       const from = new Map<string, string>();
-      for (const f of this.follows) {
-        const id = from.get(f.key);
-        if (id === undefined || compareEntryIds(f.lastId, id) < 0) from.set(f.key, f.lastId);
+      for (const [key, copies] of this.follows) {
+        let earliest: string | undefined;
+        for (const f of copies) if (earliest === undefined || compareEntryIds(f.lastId, earliest) < 0) earliest = f.lastId;
+        from.set(key, earliest!);
       }
       this.reading = this.version;
       let answer: XReadReply;
@@ -118,14 +124,16 @@ export class RedisFollower {
 
   private apply(answer: NonNullable<XReadReply>): void {
     for (const [key, entries] of answer) {
-      for (const f of this.follows) {
-        if (f.key !== key) continue;
+      const copies = this.follows.get(key);
+      if (!copies) continue;
+      for (const f of [...copies]) {
         for (const [id, fields] of entries) {
           if (compareEntryIds(id, f.lastId) <= 0) continue;
           f.lastId = id;
           applyEntry(f.buffer, fields);
         }
-        if (f.buffer.ended) this.follows.delete(f);
+        // Ending the copy unwatches it, which removes it; a copy nobody watched is removed here.
+        if (f.buffer.ended) this.remove(f);
       }
     }
   }

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { redisUrlWithoutPassword } from '../../config/redis-url.js';
 import { ReplyBuffer } from '../reply-buffer.js';
 import type { ReplyPublisher, StreamBus } from '../stream-bus.js';
-import { applyEntry, ENDED, OPENED, TEXT } from './redis-entries.js';
+import { applyEntry, ENDED, OPENED, TEXT, TEXT_END } from './redis-entries.js';
 import { RedisFollower, type RemoteReply } from './redis-follower.js';
 
 export interface RedisStreamBusOptions {
@@ -43,8 +43,14 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
     return redis;
   };
   const commands = await connect('bus');
-  const blocker = await connect('bus-follow');
-  const subscriber = await connect('bus-stop');
+  const others = await Promise.allSettled([connect('bus-follow'), connect('bus-stop')]);
+  const refused = others.find((r) => r.status === 'rejected');
+  if (refused) {
+    commands.disconnect();
+    for (const r of others) if (r.status === 'fulfilled') r.value.disconnect();
+    throw refused.reason;
+  }
+  const [blocker, subscriber] = others.map((r) => (r as PromiseFulfilledResult<Redis>).value);
   const follower = new RedisFollower(blocker, commands, onError);
   await follower.identify();
   blocker.on('ready', () => void follower.identify().catch(onError));
@@ -75,7 +81,7 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
     let pending = '';
     const flush = () => {
       if (pending === '') return;
-      commands.xadd(key, '*', TEXT, pending).catch(fail);
+      commands.xadd(key, '*', TEXT, pending, TEXT_END, String(local.size)).catch(fail);
       pending = '';
     };
     return {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { requestLogValue } from './transport/http/request-log.js';
+import { publicIdSerializers } from './transport/log-ids.js';
 import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.js';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/resolve-secret.js';
@@ -53,7 +54,7 @@ export async function createApp(
     : undefined;
   const secret = resolveSecret(config.secret, config.dataDir);
   // Request lines name capability URLs without their tokens (see request-log.ts).
-  const log = pino({ level: config.logLevel, serializers: { req: requestLogValue } });
+  const log = pino({ level: config.logLevel, serializers: { ...publicIdSerializers, req: requestLogValue } });
   const bus = await openStreamBus(config.redisUrl, {
     keyPrefix: config.redisKeyPrefix,
     // A reply's stream outlives the longest reply, and no more when its process dies before ending it.

@@ -30,7 +30,7 @@ describe('splitPassages', () => {
 
   it('keeps a code block whole, with the HTML in it, and reads links by their text', () => {
     const code = '```html\n<html>\n<body>\n' + '  <p>line</p>\n'.repeat(60) + '</body>\n</html>\n```';
-    const md = `## Example\n\nSee [the docs](https://example.com/docs.html).\n\n${code}\n\nAfter the sample.`;
+    const md = `## Example\n\n![badge](https://ci/badge.svg) ![NPM Version][npm-url]\n\nSee [the docs](https://example.com/docs.html).\n\n${code}\n\nAfter the sample.`;
     const passages = texts(md, 300);
     expect(passages.some((p) => p.includes(code))).toBe(true);
     expect(passages[0]).toBe('Example\n\nSee the docs.');
@@ -55,5 +55,7 @@ describe('splitPassages', () => {
     expect(passages.length).toBeGreaterThan(3);
     for (const p of passages) expect(p.split('\n').every((l) => /^- item \d+ has a short description$/.test(l))).toBe(true);
     expect(texts('x'.repeat(450), 200)).toEqual(['x'.repeat(200), 'x'.repeat(200), 'x'.repeat(50)]);
+    const minified = '```\n' + 'y'.repeat(1000) + '\n```';
+    expect(texts(minified, 200).every((p) => p.length <= 200)).toBe(true);
   });
 });

@@ -139,7 +139,9 @@ function piecesOf(block: Extract<Block, { kind: 'body' }>, maxChars: number): st
   if (block.text.length <= maxChars) return [block.text];
   switch (block.cut) {
     case 'lines':
-      return block.text.length <= WHOLE_BLOCK_PASSAGES * maxChars ? [block.text] : pack(block.text.split('\n'), '\n', maxChars);
+      if (block.text.length <= WHOLE_BLOCK_PASSAGES * maxChars) return [block.text];
+      // A line longer than a passage (minified code, say) is cut between words, or where it must be.
+      return pack(block.text.split('\n').flatMap((l) => (l.length <= maxChars ? [l] : splitWords(l, maxChars))), '\n', maxChars);
     case 'items':
       return pack(block.items!.flatMap((i) => (i.length <= maxChars ? [i] : packSentences(i, maxChars))), '\n', maxChars);
     case 'sentences':
@@ -180,7 +182,7 @@ export function inlineText(markdown: string): string {
   return markdown
     // Links first: their text may hold code spans.
     // Images go: in a README they are logos and badges, whose alt text would be found for every question.
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])/g, '')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[\s*\]/g, '')
     .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')

@@ -21,6 +21,9 @@ import { messageRoutes } from './routes/messages.js';
 import { playgroundRoutes } from './routes/playground.js';
 import { signedUrlRoutes, uploadTargetRoutes } from './routes/uploads.js';
 
+/** Health checks and scrapes: not logged at `info`. */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** The stream URLs' route, as the metrics name it. */
 const STREAM_ROUTE = '/stream/:token';
 
@@ -56,6 +59,8 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     requestTimeout: config.http.requestMs,
     keepAliveTimeout: config.http.keepAliveMs,
     return503OnClosing: true,
+    // One line per request, written by the onResponse hook below, instead of fastify's two.
+    disableRequestLogging: true,
     // Upload tokens are path segments of about 200 characters.
     routerOptions: { maxParamLength: 1024 },
     // Errors the router raises before any route or hook runs (bad URL encoding, over-long segments).
@@ -67,9 +72,13 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     reply.headers(answerHeaders(request.id));
     done();
   });
-  // Counted by the route's pattern, so that ids and tokens never become label values.
   app.addHook('onResponse', (request, reply, done) => {
-    deps.metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url;
+    // Counted by the route's pattern, so that ids and tokens never become label values.
+    deps.metrics.request(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    // Probes every few seconds would drown the log: they are logged at debug level only.
+    const level = route !== undefined && QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    request.log[level]({ req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) }, 'request');
     done();
   });
   registerErrorHandling(app);

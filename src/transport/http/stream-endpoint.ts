@@ -42,11 +42,12 @@ export function streamEndpoint(deps: RouteDeps): (this: Server, req: IncomingMes
     const id = requestIdOf(req);
     const started = performance.now();
     const { log } = deps;
+    // One line per request, once it is over (for a stream: once it closed), as for the API's.
     if (log.isLevelEnabled('info')) {
-      log.info({ reqId: id, req: { method, url, host: req.headers.host, remoteAddress: req.socket.remoteAddress } }, 'incoming request');
-      res.once('close', () => log.info(
-        { reqId: id, res: { statusCode: res.statusCode }, responseTime: performance.now() - started }, 'request completed',
-      ));
+      res.once('close', () => log.info({
+        reqId: id, req: { method, url, host: req.headers.host, remoteAddress: req.socket.remoteAddress },
+        res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started),
+      }, 'request'));
     }
     // As fastify's return503OnClosing: a server that is shutting down opens nothing new.
     if (!this.listening) {

@@ -63,7 +63,7 @@ export async function createApp(
   });
   const hub = new SseHub(config.keepAliveMs);
   const metrics = prometheusMetrics({ openStreams: () => hub.size, importJobs: () => store.importJobs.countByState() });
-  const retriever = overrides.retriever ?? openRetriever(store, config.knowledge, log);
+  const retriever = overrides.retriever ?? await openRetriever(config.databaseUrl, store, config.knowledge, log);
   const blobs = localBlobStore(path.join(config.dataDir, 'blobs'));
   const { knowledge: k } = config;
   const imports = new ImportWorker({ store, retriever, blobs, log }, {
@@ -129,6 +129,7 @@ export async function createApp(
       await imports.stop();
       await expired.stop();
       await bus.close();
+      await retriever.close?.();
       await store.close();
     },
   };

@@ -62,7 +62,7 @@ export async function createApp(
   });
   const hub = new SseHub(config.keepAliveMs);
   const metrics = prometheusMetrics({ openStreams: () => hub.size, importJobs: () => store.importJobs.countByState() });
-  const retriever = overrides.retriever ?? openRetriever(store, config.knowledge, log);
+  const retriever = overrides.retriever ?? await openRetriever(config.databaseUrl, store, config.knowledge, log);
   const blobs = await openBlobStore(config);
   const { knowledge: k } = config;
   const imports = new ImportWorker({ store, retriever, blobs, log }, {
@@ -128,6 +128,7 @@ export async function createApp(
       await imports.stop();
       await expired.stop();
       await bus.close();
+      await retriever.close?.();
       await blobs.close();
       await store.close();
     },

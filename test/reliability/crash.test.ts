@@ -10,6 +10,7 @@ import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { request } from '../support/start-parley.js';
 import { Failures, record, sized, sleep } from './support/figures.js';
 import { rng } from './support/faulty-openai.js';
+import { embeddedOnly } from './support/store-form.js';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? sized(12, 55));
 const SEED = Number(process.env.RELIABILITY_SEED ?? Date.now() % 2 ** 31);
@@ -49,6 +50,7 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
   let upstream: ScriptedOpenAi;
   let dataDir: string;
   beforeAll(async () => {
+    embeddedOnly('crash');
     ensureBuilt();
     upstream = await new ScriptedOpenAi().start();
     upstream.fallback = { chunks: Array.from({ length: 40 }, (_, i) => `word${i} `), intervalMs: 15, usage: { prompt_tokens: 5, completion_tokens: 40 } };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseParser } from '../../src/shared/sse-parser.js';
 import { decodeId } from '../../src/transport/public-ids.js';
 import { newConversation } from '../support/sse-reader.js';
+import { formEnv, type FormEnv } from './support/store-form.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 import { Failures, record, sized, sleep } from './support/figures.js';
 import { FAULTS, FaultyOpenAi, rng, type Fault } from './support/faulty-openai.js';
@@ -26,10 +27,13 @@ describe(`fault injection on the model (${REPLIES} replies, seed ${SEED})`, () =
   const random = rng(SEED);
   let asked = 0;
 
+  let form: FormEnv | undefined;
+
   beforeAll(async () => {
     upstream = await new FaultyOpenAi().start();
+    form = await formEnv('faults');
     parley = await startParley({
-      LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LLM_FIRST_TOKEN_TIMEOUT: '400ms', LLM_IDLE_TIMEOUT: '400ms',
+      ...form.env, LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LLM_FIRST_TOKEN_TIMEOUT: '400ms', LLM_IDLE_TIMEOUT: '400ms',
       LLM_TIMEOUT: '8s', LLM_MAX_RETRIES: '1', LLM_RETRY_MAX_WAIT: '50ms', LLM_CONTEXT_TOKENS: '4096',
     });
     t = await parley.tenant();
@@ -37,6 +41,7 @@ describe(`fault injection on the model (${REPLIES} replies, seed ${SEED})`, () =
   afterAll(async () => {
     await parley?.stop();
     await upstream?.stop();
+    await form?.cleanup();
   });
 
   /** One reply, blocking or streamed; the failures it showed. */

@@ -7,6 +7,7 @@ import { Failures, record, sized } from './support/figures.js';
 import { rawRequest } from './support/raw-http.js';
 import { routeTable } from './support/route-table.js';
 import { CommitWatch, dbFileOf, storeChecksum } from './support/store-snapshot.js';
+import { embeddedOnly } from './support/store-form.js';
 
 /** The statuses README's error table documents (and the successes); anything else is a failure. */
 const DOCUMENTED = new Set([200, 204, 302, 400, 401, 402, 403, 404, 410, 413, 414, 415, 422, 429]);
@@ -27,6 +28,7 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
   let commits: CommitWatch;
 
   beforeAll(async () => {
+    embeddedOnly('fuzz');
     upstream = await new ScriptedOpenAi().start();
     upstream.fallback = { chunks: ['fuzzed', ' reply'], usage: { prompt_tokens: 3, completion_tokens: 2 } };
     parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'silent' });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bannerKey, ensureBuilt, serve, type Served } from '../support/run-cli.js';
 import { assemble, lastEventId, readSse } from '../support/sse-reader.js';
 import { request, type ApiResponse } from '../support/start-parley.js';
+import { formEnv, type FormEnv } from './support/store-form.js';
 import { Failures, percentile, record, sized, sleep } from './support/figures.js';
 import { FaultyOpenAi, rng } from './support/faulty-openai.js';
 
@@ -16,12 +17,15 @@ describe(`load with faults: ${SECONDS} s of mixed load on a real Parley (seed ${
   let upstream: FaultyOpenAi;
   let dataDir: string;
   let server: Served;
+  let form: FormEnv | undefined;
   const loopFile = () => path.join(dataDir, 'loop-delay.json');
   beforeAll(async () => {
     ensureBuilt();
     upstream = await new FaultyOpenAi().start();
     dataDir = mkdtempSync(path.join(tmpdir(), 'parley-load-'));
+    form = await formEnv('load');
     server = await serve(dataDir, {
+      ...form.env,
       LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'info', LLM_FIRST_TOKEN_TIMEOUT: '2s', LLM_IDLE_TIMEOUT: '2s',
       NODE_OPTIONS: `--import=${path.resolve(import.meta.dirname, 'support/loop-delay-preload.mjs')}`,
       PARLEY_LOOP_DELAY_FILE: path.join(dataDir, 'loop-delay.json'),
@@ -30,6 +34,7 @@ describe(`load with faults: ${SECONDS} s of mixed load on a real Parley (seed ${
   afterAll(async () => {
     await server?.stop('SIGTERM');
     await upstream?.stop();
+    await form?.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { encodeId } from '../../src/transport/public-ids.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { readSse, newConversation, sendForStream } from '../support/sse-reader.js';
+import { formEnv, type FormEnv } from './support/store-form.js';
 import { request, startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 import { Failures, record, sized, sleep } from './support/figures.js';
 import { routeTable } from './support/route-table.js';
@@ -42,9 +43,17 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
   });
   let cases = 0;
 
+  const forms: FormEnv[] = [];
+  /** A Parley on the form under test, with `env`. */
+  const startOnForm = async (label: string, env: Record<string, string>) => {
+    const form = await formEnv(label);
+    forms.push(form);
+    return startParley({ ...form.env, ...env });
+  };
+
   beforeAll(async () => {
     upstream = await new ScriptedOpenAi().start();
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm' });
+    parley = await startOnForm('security', { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm' });
     a = await parley.tenant();
     b = await parley.tenant();
     const made = { a: {} as Record<string, string>, b: {} as Record<string, string> };
@@ -61,6 +70,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
     record({ suite: 'security', cases, failures: total });
     await parley?.stop();
     await upstream?.stop();
+    for (const form of forms) await form.cleanup();
   });
 
   it('answers every route, called with another account\'s id, exactly as for an unknown id, and changes nothing', async () => {
@@ -143,7 +153,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
   }, 600_000);
 
   it('refuses a stream URL and an upload URL replayed past their expiry', async () => {
-    const short = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', STREAM_URL_TTL: '1s', UPLOAD_URL_TTL: '1s' });
+    const short = await startOnForm('expiry', { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', STREAM_URL_TTL: '1s', UPLOAD_URL_TTL: '1s' });
     try {
       await replayPastExpiry(short, await short.tenant());
     } finally {
@@ -153,7 +163,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
   });
 
   it('holds each key to RATE_LIMIT: 429 with Retry-After on every route past the burst, other keys untouched', async () => {
-    const limited = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', RATE_LIMIT: '20/1m' });
+    const limited = await startOnForm('rate', { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', RATE_LIMIT: '20/1m' });
     try {
       const [x, y] = [await limited.tenant(), await limited.tenant()];
       const conversation = await newConversation(x);

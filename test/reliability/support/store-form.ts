@@ -1,0 +1,30 @@
+import { createTestDatabase, TEST_REDIS_URL, testKeyPrefix } from '../../support/test-services.js';
+import { FORM } from './figures.js';
+
+export interface FormEnv {
+  /** What to add to a Parley's environment so that it runs on this form. */
+  env: Record<string, string>;
+  /** Drops what was made for it (the PostgreSQL database). */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The environment of one Parley on the form under test: nothing for the embedded one (SQLite in
+ * its data folder, the in-process bus); for postgresql+redis, a fresh database on the server of
+ * PARLEY_TEST_DATABASE_URL and a key prefix of its own on the test Redis.
+ */
+export async function formEnv(label: string): Promise<FormEnv> {
+  if (FORM === 'embedded') return { env: {}, cleanup: async () => {} };
+  const db = await createTestDatabase(`rel_${label}`, process.env.PARLEY_TEST_DATABASE_URL);
+  return {
+    env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix(`rel-${label}`) },
+    cleanup: () => db.drop(),
+  };
+}
+
+/** For suites whose checks read the embedded store itself: they say so, rather than run on the wrong form. */
+export function embeddedOnly(suite: string): void {
+  if (FORM !== 'embedded') {
+    throw new Error(`the ${suite} suite reads the SQLite file itself and does not run on ${FORM} yet`);
+  }
+}

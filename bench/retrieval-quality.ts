@@ -3,7 +3,7 @@
  * libraries): the tuning questions the test suite runs, and the held-out questions nothing was
  * tuned on. Each question is answered as the extractive mode answers it.
  *
- *   npx tsx bench/retrieval-quality.ts [--json] [--misses]
+ *   npx tsx bench/retrieval-quality.ts [--json] [--misses] [--postgres]
  *
  * Prints a Markdown table (or one JSON object per set with --json): hit@1, hit@3, answer-phrase
  * recall, source precision and "nothing found" on unanswerable questions. RETRIEVAL_MIN_RELEVANCE
@@ -11,6 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { readKnowledgeConfig } from '../src/config/knowledge-config.js';
+import { postgresRetriever } from '../src/retriever/postgres/postgres-retriever.js';
+import { RETRIEVER_MIGRATIONS } from '../src/retriever/postgres/retriever-migrations.js';
+import { openPostgres } from '../src/store/postgres/postgres-database.js';
+import { createTestDatabase } from '../test/support/test-services.js';
 import { evaluateRetrieval, type EvalReport, type EvalSet } from '../test/support/retrieval-eval.js';
 
 const asJson = process.argv.includes('--json');
@@ -25,7 +29,22 @@ const sets: [string, URL][] = [
 const rows: [string, EvalReport][] = [];
 for (const [name, file] of sets) {
   const set = JSON.parse(readFileSync(file, 'utf8')) as EvalSet;
-  rows.push([name, await evaluateRetrieval(documents, set, { minRelevance })]);
+  rows.push([`SQLite, ${name}`, await evaluateRetrieval(documents, set, { minRelevance })]);
+}
+// --postgres: the same sets through the PostgreSQL retriever, in a database of its own on the test server.
+if (process.argv.includes('--postgres')) {
+  const database = await createTestDatabase('retrieval_quality');
+  const pool = await openPostgres(database.url, {}, RETRIEVER_MIGRATIONS);
+  try {
+    for (const [name, file] of sets) {
+      await pool.query('TRUNCATE retriever_passages');
+      const set = JSON.parse(readFileSync(file, 'utf8')) as EvalSet;
+      rows.push([`PostgreSQL, ${name}`, await evaluateRetrieval(documents, set, { minRelevance }, postgresRetriever(pool, { minRelevance }))]);
+    }
+  } finally {
+    await pool.end();
+    await database.drop();
+  }
 }
 if (asJson) {
   for (const [name, r] of rows) process.stdout.write(JSON.stringify({ name: `retrieval quality, ${name}`, minRelevance, ...r, misses: undefined }) + '\n');

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { requestLogValue } from './transport/http/request-log.js';
@@ -6,7 +5,7 @@ import { publicIdSerializers } from './transport/log-ids.js';
 import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.js';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/resolve-secret.js';
-import { localBlobStore } from './blob-store/local/local-blob-store.js';
+import { openBlobStore } from './blob-store/open-blob-store.js';
 import { ExpiredReplies } from './domain/expired-replies.js';
 import { ImportWorker } from './domain/imports/import-worker.js';
 import type { KnowledgeServices } from './domain/knowledge-services.js';
@@ -63,8 +62,8 @@ export async function createApp(
   });
   const hub = new SseHub(config.keepAliveMs);
   const metrics = prometheusMetrics({ openStreams: () => hub.size, importJobs: () => store.importJobs.countByState() });
-  const retriever = overrides.retriever ?? openRetriever(store, config.knowledge, log);
-  const blobs = localBlobStore(path.join(config.dataDir, 'blobs'));
+  const retriever = overrides.retriever ?? await openRetriever(config.databaseUrl, store, config.knowledge, log);
+  const blobs = await openBlobStore(config);
   const { knowledge: k } = config;
   const imports = new ImportWorker({ store, retriever, blobs, log }, {
     concurrency: k.importConcurrency,
@@ -129,6 +128,8 @@ export async function createApp(
       await imports.stop();
       await expired.stop();
       await bus.close();
+      await retriever.close?.();
+      await blobs.close();
       await store.close();
     },
   };

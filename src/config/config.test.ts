@@ -144,6 +144,23 @@ describe('REDIS_URL', () => {
   });
 });
 
+describe('BLOB_STORE', () => {
+  it('is the data folder by default, and PostgreSQL when asked with a PostgreSQL database', () => {
+    expect(loadConfig({}, cwd).blobStore).toBe('local');
+    expect(loadConfig({ BLOB_STORE: 'local', DATABASE_URL: 'postgres://db/parley' }, cwd).blobStore).toBe('local');
+    expect(loadConfig({ BLOB_STORE: 'postgres', DATABASE_URL: 'postgres://db/parley' }, cwd).blobStore).toBe('postgres');
+  });
+
+  it('refuses other values, and postgres without a PostgreSQL DATABASE_URL', () => {
+    const other = configError({ BLOB_STORE: 's3' });
+    expect(other.variable).toBe('BLOB_STORE');
+    expect(other.message).toContain('expects one of: local, postgres');
+    const onSqlite = configError({ BLOB_STORE: 'postgres' });
+    expect(onSqlite.variable).toBe('BLOB_STORE');
+    expect(onSqlite.message).toContain('DATABASE_URL must be a postgres:// URL');
+  });
+});
+
 describe('env parsers', () => {
   it('int takes whole numbers within bounds', () => {
     const p = int(1, 10);

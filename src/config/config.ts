@@ -24,6 +24,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string;
+  /** BLOB_STORE: where uploaded files are kept until imported (see open-blob-store.ts). */
+  blobStore: 'local' | 'postgres';
   /** The stream bus on Redis; absent: the in-process bus (one process). */
   redisUrl: string | undefined;
   /** Before every Redis key and channel, so that several deployments can share one Redis. */
@@ -90,6 +92,15 @@ function readDatabaseUrl(env: Env, fallback: string): string {
   }
 }
 
+/** BLOB_STORE; `postgres` keeps the files in DATABASE_URL's database, so it must be one. */
+function readBlobStore(env: Env, databaseUrl: string): Config['blobStore'] {
+  const kind = read(env, 'BLOB_STORE', oneOf('local', 'postgres'), 'local');
+  if (kind === 'postgres' && !/^postgres(ql)?:/.test(databaseUrl)) {
+    throw new ConfigError('BLOB_STORE', 'postgres keeps uploads in the PostgreSQL database, so DATABASE_URL must be a postgres:// URL', kind);
+  }
+  return kind;
+}
+
 /** REDIS_URL, whose password never appears in the error that refuses it. */
 function readRedisUrl(env: Env): string | undefined {
   const raw = env.REDIS_URL;
@@ -122,11 +133,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (env === process.env && existsSync(envFile)) dotenv.config({ path: envFile, quiet: true } as never);
 
   const dataDir = path.resolve(cwd, read(env, 'PARLEY_DATA_DIR', str, './data'));
+  const databaseUrl = readDatabaseUrl(env, `sqlite:${path.join(dataDir, 'parley.db')}`);
   return {
     port: read(env, 'PORT', int(0, 65535), 8080),
     host: read(env, 'HOST', str, '127.0.0.1'),
     dataDir,
-    databaseUrl: readDatabaseUrl(env, `sqlite:${path.join(dataDir, 'parley.db')}`),
+    databaseUrl,
+    blobStore: readBlobStore(env, databaseUrl),
     redisUrl: readRedisUrl(env),
     redisKeyPrefix: read(env, 'REDIS_KEY_PREFIX', keyPrefixParser, 'parley:'),
     secret: readSecret(env),

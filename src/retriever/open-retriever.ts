@@ -1,9 +1,12 @@
 import type { KnowledgeConfig } from '../config/knowledge-config.js';
 import type { Logger } from '../domain/logger.js';
+import { isPostgresUrl, openPostgres } from '../store/postgres/postgres-database.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { openAiEmbedder } from './embeddings/openai-embedder.js';
+import { postgresRetriever } from './postgres/postgres-retriever.js';
+import { RETRIEVER_MIGRATIONS } from './postgres/retriever-migrations.js';
 import type { Retriever } from './retriever.js';
 import { sqliteRetriever } from './sqlite/sqlite-retriever.js';
 
@@ -13,13 +16,16 @@ export function embedderFor(config: KnowledgeConfig): Embedder | undefined {
   return baseUrl && model ? openAiEmbedder({ baseUrl, apiKey, model, timeoutMs }) : undefined;
 }
 
-/** The retriever that lives beside the store: passages are indexed in the store's own database. */
-export function openRetriever(store: Store, config: KnowledgeConfig, log: Logger): Retriever {
-  const embedder = embedderFor(config);
-  if ('db' in store) {
-    return sqliteRetriever((store as SqliteStore).db, {
-      embedder, log, minSimilarity: config.embeddings.minSimilarity, minRelevance: config.retrievalMinRelevance,
-    });
+/**
+ * The retriever for DATABASE_URL. PostgreSQL: text search in that database, over a pool and
+ * migrations of its own (tables `retriever_*`), apart from the store's. SQLite: passages indexed
+ * in the store's own file (its migrations hold the tables), sharing its connection.
+ */
+export async function openRetriever(databaseUrl: string, store: Store, config: KnowledgeConfig, log: Logger): Promise<Retriever> {
+  const common = { embedder: embedderFor(config), log, minSimilarity: config.embeddings.minSimilarity, minRelevance: config.retrievalMinRelevance };
+  if (isPostgresUrl(databaseUrl)) {
+    return postgresRetriever(await openPostgres(databaseUrl, { maxConnections: 5 }, RETRIEVER_MIGRATIONS), common);
   }
+  if ('db' in store) return sqliteRetriever((store as SqliteStore).db, common);
   throw new Error('no retriever adapter for this store');
 }

@@ -31,7 +31,8 @@ export interface RetrievedPassage {
 /**
  * The retrieval port: splits documents into passages (see split-passages.ts), indexes them, and
  * finds those that best answer a question, none when nothing is relevant enough. Adapters:
- * `sqlite/` (FTS5 with BM25, plus vectors when an embedder is set).
+ * `sqlite/` (FTS5 with BM25, plus vectors when an embedder is set), `postgres/` (text search with
+ * a weighted tsvector and ts_rank, plus vectors).
  */
 export interface Retriever {
   /** Replaces whatever was indexed for the document; returns how many passages it now has. */
@@ -40,4 +41,6 @@ export interface Retriever {
   remove(accountId: number, documentId: number): Promise<void>;
   /** The best passages, best first; empty when none reaches the relevance floor. */
   retrieve(query: RetrieveQuery): Promise<RetrievedPassage[]>;
+  /** Releases what the adapter holds of its own (the PostgreSQL adapter's pool). */
+  close?(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { extractiveAnswer, EXTRACTIVE_PASSAGES, NOTHING_FOUND } from '../../src/
 import { sourcesOf } from '../../src/domain/grounding.js';
 import { extractText } from '../../src/extract/extract-text.js';
 import { formatOf } from '../../src/extract/file-formats.js';
+import type { Retriever } from '../../src/retriever/retriever.js';
 import { sqliteRetriever, type SqliteRetrieverOptions } from '../../src/retriever/sqlite/sqlite-retriever.js';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database.js';
 
@@ -31,11 +32,13 @@ export interface EvalReport {
 
 /**
  * Indexes every document of `dir` as an upload of that name would be (its format's converter, then
- * the SQLite retriever), then asks each question as the extractive mode does: the replies and
+ * the SQLite retriever, or the one given, empty), then asks each question as the extractive mode does: the replies and
  * sources are the server's own functions.
  */
-export async function evaluateRetrieval(dir: URL, set: EvalSet, options: SqliteRetrieverOptions = {}): Promise<EvalReport> {
-  const retriever = sqliteRetriever(openSqlite(':memory:'), options);
+export async function evaluateRetrieval(
+  dir: URL, set: EvalSet, options: SqliteRetrieverOptions = {},
+  retriever: Retriever = sqliteRetriever(openSqlite(':memory:'), options),
+): Promise<EvalReport> {
   const ids = new Map<string, number>();
   for (const name of readdirSync(dir).filter((n) => formatOf(n)).sort()) {
     ids.set(name, ids.size + 1);

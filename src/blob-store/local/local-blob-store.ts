@@ -1,14 +1,17 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
-import { BlobTooLargeError, isValidBlobKey, type BlobStore } from '../blob-store.js';
+import { BlobTooLargeError, checkBlobKey, type BlobStore } from '../blob-store.js';
+
+/** Read in pieces of this size: what the port promises of `read`. */
+const PIECE_BYTES = 1024 * 1024;
 
 /** Blobs as files under `root`; written to a temporary name first, so a reader never sees half a file. */
 export function localBlobStore(root: string): BlobStore {
   const fileOf = (key: string) => {
-    if (!isValidBlobKey(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+    checkBlobKey(key);
     return path.join(root, key);
   };
   return {
@@ -34,9 +37,12 @@ export function localBlobStore(root: string): BlobStore {
       }
       return { size };
     },
-    async get(key) {
+    async read(key) {
+      // Opened before returning, so that a missing file is undefined here rather than an error
+      // mid-read, and a put renaming over it meanwhile does not change what this read returns.
       try {
-        return await readFile(fileOf(key));
+        const handle = await open(fileOf(key), 'r');
+        return handle.createReadStream({ highWaterMark: PIECE_BYTES });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw err;
@@ -47,5 +53,6 @@ export function localBlobStore(root: string): BlobStore {
       await rm(file, { force: true });
       await rm(`${file}.part`, { force: true });
     },
+    async close() {},
   };
 }

@@ -1,4 +1,4 @@
-import type { BlobStore } from '../../blob-store/blob-store.js';
+import { readWholeBlob, type BlobStore } from '../../blob-store/blob-store.js';
 import { extractText } from '../../extract/extract-text.js';
 import { ExtractionError } from '../../extract/extraction-error.js';
 import { formatOf, type FileFormat } from '../../extract/file-formats.js';
@@ -31,7 +31,7 @@ export async function convertImport(
     case 'file': {
       const format = formatOf(payload.fileName);
       if (!format) throw new ExtractionError('The file format is not supported.');
-      const bytes = await deps.blobs.get(payload.key);
+      const bytes = await readWholeBlob(deps.blobs, payload.key);
       if (!bytes) throw new ExtractionError('The uploaded file is no longer there.');
       return { text: await extractText(bytes, format) };
     }

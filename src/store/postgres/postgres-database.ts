@@ -37,52 +37,63 @@ export interface PostgresOptions {
   maxConnections?: number;
 }
 
-/** Opens a pool on `url` and applies any pending migration before anything else uses it. */
-export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PgPool> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types });
+/** Opens a pool on `url` and applies `set`'s pending migrations (the store's by default) before anything else uses it. */
+export async function openPostgres(url: string, options: PostgresOptions = {}, set: MigrationSet = STORE_MIGRATIONS): Promise<PgPool> {
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types }) as unknown as PgPool & pg.Pool;
   // An idle connection the server drops must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   try {
-    await migrate(pool);
+    await migrate(pool, set);
   } catch (err) {
     await pool.end();
     throw err;
   }
-  return pool as unknown as PgPool;
+  return pool;
 }
 
-/** pg_advisory_lock's key for migrating: any constant that nothing else in the database uses. */
+/** pg_advisory_lock's key for migrating the store: any constant that nothing else in the database uses. */
 const MIGRATION_LOCK = 7_411_320_001;
+
+const STORE_MIGRATIONS: MigrationSet = { table: 'schema_migrations', lock: MIGRATION_LOCK, migrations };
+
+/** A numbered list of schema steps and where its progress is kept (the store's, the retriever's). */
+export interface MigrationSet {
+  /** The table that records which versions are applied. */
+  table: string;
+  /** The advisory lock held while migrating: one per set, so that sets migrate independently. */
+  lock: number;
+  migrations: { version: number; name: string; sql: string }[];
+}
 
 /**
  * Applies the missing migrations, each in its own transaction, holding a session-level advisory
  * lock throughout: processes starting together queue here, and those after the first find nothing
  * left to apply.
  */
-async function migrate(pool: pg.Pool): Promise<void> {
+export async function migrate(pool: PgPool, set: MigrationSet): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('SELECT pg_advisory_lock($1)', [set.lock]);
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      await client.query(`CREATE TABLE IF NOT EXISTS ${set.table} (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${set.table}`);
       const applied = new Set(rows.map((r) => r.version));
-      for (const m of migrations) {
+      for (const m of set.migrations) {
         if (applied.has(m.version)) continue;
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
-          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+          await client.query(`INSERT INTO ${set.table} (version, name, applied_at) VALUES ($1, $2, $3)`,
             [m.version, m.name, Date.now()]);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
-          throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
+          throw new Error(`PostgreSQL migration ${m.version} (${m.name}) of ${set.table} failed: ${(err as Error).message}`, { cause: err });
         }
       }
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      await client.query('SELECT pg_advisory_unlock($1)', [set.lock]);
     }
   } finally {
     client.release();

@@ -1,0 +1,180 @@
+import type { Logger } from '../../domain/logger.js';
+import type { PgPool, PgQueryable } from '../../store/postgres/postgres-database.js';
+import { dot, normalize, type Embedder } from '../embeddings/embedder.js';
+import { queryTerms } from '../fts-query.js';
+import { identifierWords } from '../identifier-words.js';
+import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
+import { DEFAULT_MIN_RELEVANCE, inverseDocumentFrequency, rankByRelevance } from '../relevance.js';
+import type { RetrievedPassage, Retriever, RetrieveQuery } from '../retriever.js';
+import { splitPassages } from '../split-passages.js';
+import { params, termQuery } from './term-query.js';
+
+interface Row { id: number; document_id: number; document_name: string; section: string[]; text: string; score: number }
+
+/**
+ * ts_rank's weights for the vector's labels {D, C, B, A}: the document's name (A) and the titles
+ * above a passage (B) say more about it than its text (C), as the SQLite index's 3 : 2 : 1.
+ */
+const RANK_WEIGHTS = '{0, 0.33, 0.67, 1}';
+/** Candidates the relevance floor is applied to, at least (as the SQLite adapter). */
+const MIN_CANDIDATES = 20;
+const CANDIDATES_PER_RESULT = 4;
+const DEFAULT_MIN_SIMILARITY = 0.25;
+
+export interface PostgresRetrieverOptions {
+  embedder?: Embedder;
+  log?: Logger;
+  minSimilarity?: number;
+  minRelevance?: number;
+}
+
+/**
+ * Retrieval in PostgreSQL with its own text search: a weighted `tsvector` per passage under a GIN
+ * index (see retriever-migrations.ts), ranked with ts_rank and held to the same relevance floor as
+ * the SQLite adapter (relevance.ts), fused with cosine similarity when an embedder is given. The
+ * vectors are `real[]` compared here (pgvector is not required).
+ */
+export function postgresRetriever(pool: PgPool, options: PostgresRetrieverOptions = {}): Retriever & { close(): Promise<void> } {
+  const { embedder, log } = options;
+  const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
+  const minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
+
+  async function inTransaction(work: (db: PgQueryable) => Promise<void>): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await work(client);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The scope of a query as SQL over `p`, its values added to `ps`. */
+  function scope(q: RetrieveQuery, ps: ReturnType<typeof params>): string {
+    const focus = q.documentIds?.length ? ` AND p.document_id = ANY(${ps.add(q.documentIds)}::bigint[])` : '';
+    return `p.account_id = ${ps.add(q.accountId)} AND p.folder_id = ANY(${ps.add(q.folderIds)}::bigint[])${focus}`;
+  }
+
+  async function fullText(q: RetrieveQuery, terms: string[], candidates: number): Promise<Row[]> {
+    const ps = params();
+    const any = `(${terms.map((t) => termQuery(t, ps.add)).join(' || ')})`;
+    const where = scope(q, ps);
+    const { rows } = await pool.query<Row>(`SELECT p.id, p.document_id, p.document_name, p.section, p.text,
+        ts_rank('${RANK_WEIGHTS}', p.search, ${any}, 1) AS score
+      FROM retriever_passages p WHERE p.search @@ ${any} AND ${where}
+      ORDER BY score DESC, p.id LIMIT ${ps.add(candidates)}`, ps.values);
+    return rows;
+  }
+
+  /** The candidates that reach the relevance floor, best first (relevance.ts, as the SQLite adapter). */
+  async function relevant(rows: Row[], terms: string[]): Promise<Row[]> {
+    if (!rows.length) return rows;
+    const ps = params();
+    const ids = ps.add(rows.map((r) => r.id));
+    const cols = terms.map((t, i) => {
+      const q = termQuery(t, ps.add);
+      return `(SELECT count(*) FROM retriever_passages WHERE search @@ ${q}) AS n${i},
+        array_agg(p.id) FILTER (WHERE p.search @@ ${q}) AS any${i},
+        array_agg(p.id) FILTER (WHERE ts_filter(p.search, '{c}') @@ ${q}) AS text${i},
+        array_agg(p.id) FILTER (WHERE ts_filter(p.search, '{a}') @@ ${q}) AS name${i}`;
+    });
+    const { rows: [stats] } = await pool.query<Record<string, number | number[] | null>>(
+      `SELECT (SELECT count(*) FROM retriever_passages) AS total, ${cols.join(', ')}
+       FROM retriever_passages p WHERE p.id = ANY(${ids}::bigint[])`, ps.values);
+    const total = stats.total as number;
+    const set = (key: string) => new Set((stats[key] as number[] | null) ?? []);
+    const weights = terms.map((_, i) => inverseDocumentFrequency(total, stats[`n${i}`] as number));
+    const anywhere = terms.map((_, i) => set(`any${i}`));
+    const inText = terms.map((_, i) => set(`text${i}`));
+    const inName = terms.map((_, i) => set(`name${i}`));
+    return rankByRelevance(rows.map((r) => ({
+      ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),
+      nameHasTerm: inName.some((s) => s.has(r.id)),
+    })), weights, minRelevance);
+  }
+
+  async function vectorSearch(q: RetrieveQuery, limit: number): Promise<number[] | undefined> {
+    let v: Float32Array;
+    try {
+      [v] = await embedder!.embed([q.query]);
+    } catch (err) {
+      log?.warn({ err }, 'could not embed the question; retrieving by full text only');
+      return undefined;
+    }
+    v = normalize(v);
+    const ps = params();
+    const { rows } = await pool.query<{ id: number; embedding: number[] }>(
+      `SELECT p.id, p.embedding FROM retriever_passages p WHERE p.embedding IS NOT NULL AND ${scope(q, ps)}`, ps.values);
+    return rows
+      .map((r) => ({ id: r.id, s: dot(v, Float32Array.from(r.embedding)) }))
+      .filter((r) => r.s >= minSimilarity)
+      .sort((a, b) => b.s - a.s)
+      .slice(0, limit)
+      .map((r) => r.id);
+  }
+
+  const toPassage = (r: Row, score: number): RetrievedPassage => ({
+    documentId: r.document_id, documentName: r.document_name, section: r.section, passage: r.text, score,
+  });
+
+  return {
+    async index(doc) {
+      const passages = splitPassages(doc.text);
+      const ids: number[] = [];
+      await inTransaction(async (db) => {
+        await db.query('DELETE FROM retriever_passages WHERE account_id = $1 AND document_id = $2', [doc.accountId, doc.documentId]);
+        if (!passages.length) return;
+        const { rows } = await db.query<{ id: number }>(`INSERT INTO retriever_passages
+            (account_id, folder_id, document_id, document_name, ordinal, section, section_text, text, identifier_words)
+          SELECT $1, $2, $3, $4, ord - 1, section::jsonb, section_text, text, words
+          FROM unnest($5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS t(section, section_text, text, words, ord)
+          ORDER BY ord RETURNING id`, [
+          doc.accountId, doc.folderId, doc.documentId, doc.documentName,
+          passages.map((p) => JSON.stringify(p.section)), passages.map((p) => p.section.join('\n')),
+          passages.map((p) => p.text), passages.map((p) => identifierWords(p.text)),
+        ]);
+        ids.push(...rows.map((r) => r.id));
+      });
+      if (embedder && passages.length) {
+        try {
+          const vectors = await embedder.embed(passages.map((p) => p.text));
+          await inTransaction(async (db) => {
+            for (const [i, id] of ids.entries()) {
+              await db.query('UPDATE retriever_passages SET embedding = $1::real[] WHERE id = $2', [Array.from(normalize(vectors[i])), id]);
+            }
+          });
+        } catch (err) {
+          log?.warn({ err, documentId: doc.documentId }, 'could not embed the passages; the document is found by full text only');
+        }
+      }
+      return { passages: passages.length };
+    },
+
+    async remove(accountId, documentId) {
+      await pool.query('DELETE FROM retriever_passages WHERE account_id = $1 AND document_id = $2', [accountId, documentId]);
+    },
+
+    async retrieve(q) {
+      if (!q.folderIds.length || q.limit <= 0) return [];
+      const terms = queryTerms(q.query);
+      const perMethod = embedder ? q.limit * CANDIDATES_PER_RESULT : q.limit;
+      const candidates = Math.max(MIN_CANDIDATES, perMethod);
+      const found = terms.length ? await fullText(q, terms, candidates) : [];
+      const textRows = (await relevant(found, terms)).slice(0, perMethod);
+      if (!embedder) return textRows.map((r) => toPassage(r, r.score));
+      const vectorIds = await vectorSearch(q, candidates);
+      if (!vectorIds) return textRows.slice(0, q.limit).map((r) => toPassage(r, r.score));
+      const fused = reciprocalRankFusion([textRows.map((r) => r.id), vectorIds]).slice(0, q.limit);
+      const { rows } = await pool.query<Row>(`SELECT id, document_id, document_name, section, text, 0 AS score
+        FROM retriever_passages WHERE id = ANY($1::bigint[])`, [fused.map((f) => f.key)]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return fused.filter((f) => byId.has(f.key as number)).map((f) => toPassage(byId.get(f.key as number)!, f.score));
+    },
+
+    close: () => pool.end(),
+  };
+}

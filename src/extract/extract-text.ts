@@ -13,7 +13,8 @@ import { rtfText } from './rtf-text.js';
  * anything that is not what its name says, is damaged, or holds no text.
  */
 export async function extractText(bytes: Buffer, format: FileFormat): Promise<string> {
-  const text = await extract(bytes, format);
+  // NUL is no text (and PostgreSQL cannot store it): a file's NULs are dropped on every store alike.
+  const text = (await extract(bytes, format)).replaceAll('\u0000', '');
   if (!text.trim()) throw new ExtractionError('The file contains no text.');
   return text;
 }

@@ -222,6 +222,12 @@ describe('errors', () => {
       expect(other.json.errors).toEqual({ bot_id: ['The selected bot id is invalid.'] });
     });
 
+    it('refuses a NUL in a text field, on every store alike', async () => {
+      const r = await create({ name: 'a\u0000b', bot_id: t.botId });
+      expect(r.status).toBe(422);
+      expect(r.json).toEqual({ message: 'The name field must not contain null characters.', errors: { name: ['The name field must not contain null characters.'] } });
+    });
+
     it('ignores unknown extra fields', async () => {
       const r = await create({ name: 'extra', bot_id: t.botId, color: 'blue', id: 'mine', created_at: 1, account_id: 1 });
       expect(r.status).toBe(200);

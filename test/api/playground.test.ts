@@ -52,7 +52,7 @@ describe('the playground at /', () => {
   });
 
   it('answers 404 in the API\'s shape for a file it does not have', async () => {
-    for (const file of ['nope.js', '..%2Fpackage.json', 'index.html']) {
+    for (const file of ['nope.js', '..%2Fpackage.json', 'index.html', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       const r = await request(`${parley.url}/playground/${file}`, 'GET');
       expect(r.status).toBe(404);
       expect(r.json).toEqual({ message: 'File not found.' });

@@ -17,7 +17,7 @@ describe('bots read folders; conversations focus on documents', () => {
   /** Runs the `parley` command line against the running server's data folder. */
   const cli = async (...args: string[]) => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args, '--json'], {
-      cwd: ROOT, env: { ...process.env, PARLEY_DATA_DIR: parley.dataDir, LOG_LEVEL: 'silent' },
+      cwd: ROOT, env: { ...process.env, PARLEY_DATA_DIR: parley.dataDir, DATABASE_URL: parley.config.databaseUrl, LOG_LEVEL: 'silent' },
     });
     return JSON.parse(stdout);
   };

@@ -1,3 +1,4 @@
+import { scaledTestForm } from '../support/test-services.js';
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
@@ -6,7 +7,8 @@ import { request, startParley, type Tenant } from '../support/start-parley.js';
 import { makeFolder, settled } from './knowledge-helpers.js';
 
 describe('imports are durable jobs', () => {
-  it('resumes queued and interrupted imports after a restart; gives up on one that keeps dying', async () => {
+  // Sets up its crashed worker through the SQLite file itself; the store contract covers leases on PostgreSQL.
+  it.skipIf(scaledTestForm)('resumes queued and interrupted imports after a restart; gives up on one that keeps dying', async () => {
     const parley = await startParley();
     const t = await parley.tenant();
     const folder = await makeFolder(t);

@@ -1,3 +1,4 @@
+import { scaledTestForm } from '../support/test-services.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retrieveForConversation } from '../../src/domain/retrieve-for-conversation.js';
 import { decodeId } from '../../src/transport/public-ids.js';
@@ -35,7 +36,8 @@ describe('retrieval with full text only', () => {
     expect(await ask('Where does the automobile go?')).toEqual([]);
   });
 
-  it('restricts a conversation to its bot\'s folders and its focus documents', async () => {
+  // The SQLite index's own ranking (which of two weak matches is filler); the retriever contract holds every adapter to the rest.
+  it.skipIf(scaledTestForm)('restricts a conversation to its bot\'s folders and its focus documents', async () => {
     const { t, car, lunch } = await setUp(parley);
     const c = await t.api('POST', '/conversations', { name: 'focus', bot_id: t.botId, document_ids: [lunch] });
     const folderIds = await parley.app.store.botFolders.list(t.bot.id);

@@ -6,8 +6,8 @@ import { startParley, type RunningParley, type Tenant } from '../support/start-p
 import { Failures, record, sized } from './support/figures.js';
 import { rawRequest } from './support/raw-http.js';
 import { routeTable } from './support/route-table.js';
-import { CommitWatch, dbFileOf, storeChecksum } from './support/store-snapshot.js';
-import { embeddedOnly } from './support/store-form.js';
+import { watchStore, type StoreWatch } from './support/store-snapshot.js';
+import { formEnv, type FormEnv } from './support/store-form.js';
 
 /** The statuses README's error table documents (and the successes); anything else is a failure. */
 const DOCUMENTED = new Set([200, 204, 302, 400, 401, 402, 403, 404, 410, 413, 414, 415, 422, 429]);
@@ -24,15 +24,15 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
   let b: Tenant;
   const own: Record<string, string> = {};
   const other: Record<string, string> = {};
-  let dbFile: string;
-  let commits: CommitWatch;
+  let commits: StoreWatch;
+  let form: FormEnv;
 
   beforeAll(async () => {
-    embeddedOnly('fuzz');
     upstream = await new ScriptedOpenAi().start();
     upstream.fallback = { chunks: ['fuzzed', ' reply'], usage: { prompt_tokens: 3, completion_tokens: 2 } };
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'silent' });
-    dbFile = dbFileOf(parley.config.databaseUrl);
+    // On the form under test: SQLite in its folder, or a PostgreSQL database of its own and Redis.
+    form = await formEnv('fuzz');
+    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'silent', ...form.env });
     a = await parley.tenant();
     b = await parley.tenant();
     for (const [t, ids] of [[a, own], [b, other]] as const) {
@@ -45,21 +45,22 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
       ids.upload = new URL((await t.api('POST', '/uploads/signed-url', { file_name: 'a.txt', content_type: 'text/plain' })).json.data.url).pathname.split('/').pop()!;
       ids.bot = t.botId;
     }
-    commits = new CommitWatch(dbFile);
+    commits = await watchStore(parley.config.databaseUrl);
     await settle();
   }, 60_000);
   afterAll(async () => {
-    commits?.close();
+    await commits?.close();
     await parley?.stop();
     await upstream?.stop();
+    await form?.cleanup();
   });
 
   /** Waits until what an accepted request started (a reply, an import) is done and written; the commit count then. */
-  async function settle(): Promise<number> {
-    let last = -1;
+  async function settle(): Promise<string | number> {
+    let last: string | number = -1;
     for (let i = 0; i < 500; i++) {
       if (parley.app.generations.activeCount === 0 && parley.app.imports.activeCount === 0) {
-        const now = commits.version();
+        const now = await commits.version();
         if (now === last) return now;
         last = now;
       }
@@ -135,7 +136,7 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
 
     const failures = new Failures();
     let baseline = await settle();
-    const checksumBefore = storeChecksum(dbFile);
+    const checksumBefore = await commits.version();
     let accepted = 0;
     let cases = 0;
     let refused = 0;
@@ -173,7 +174,7 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
           } catch { /* not JSON */ }
           failures.check(shaped, () => `${what}: ${res.status} not in the error shape: ${res.body.slice(0, 200)}`);
         }
-        const now = commits.version();
+        const now = await commits.version();
         failures.check(now === baseline, () => `${what}: refused with ${res.status} but the store changed`);
         baseline = now;
       } else {
@@ -184,7 +185,7 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
     }), { numRuns: RUNS, seed: process.env.RELIABILITY_SEED ? Number(process.env.RELIABILITY_SEED) : undefined, endOnFailure: true });
 
     // A run of refusals alone leaves every row as it was, byte for byte.
-    if (accepted === 0) failures.check(storeChecksum(dbFile) === checksumBefore, () => 'the store changed although every request was refused');
+    if (accepted === 0) failures.check((await commits.version()) === checksumBefore, () => 'the store changed although every request was refused');
     const health = await rawRequest(parley.url, 'GET', '/healthz', {});
     failures.check(health.status === 200, () => `the server is not healthy after the run: ${health.status}`);
     const byStatus = [...statuses].sort((x, y) => x[0] - y[0]).map(([s, n]) => `${s}×${n}`).join(' ');

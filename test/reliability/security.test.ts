@@ -6,7 +6,7 @@ import { formEnv, type FormEnv } from './support/store-form.js';
 import { request, startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 import { Failures, record, sized, sleep } from './support/figures.js';
 import { routeTable } from './support/route-table.js';
-import { CommitWatch, dbFileOf } from './support/store-snapshot.js';
+import { watchStore } from './support/store-snapshot.js';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** How many other characters each position of a token is changed to (16 in a full run). */
@@ -74,7 +74,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
   });
 
   it('answers every route, called with another account\'s id, exactly as for an unknown id, and changes nothing', async () => {
-    const commits = new CommitWatch(dbFileOf(parley.config.databaseUrl));
+    const commits = await watchStore(parley.config.databaseUrl);
     const missing = (kind: 'conversation' | 'message' | 'folder' | 'document') => encodeId(kind, 987_654_321);
     const kindOf = (path: string) => (/\/api\/v1\/(conversation|message|folder|document)s\/:id/.exec(path)?.[1]) as keyof typeof ids | undefined;
     /** A body valid in every other respect, so that only the id can be why it is refused. */
@@ -84,7 +84,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
     expect(routes.length).toBeGreaterThanOrEqual(9);
     for (const route of routes) {
       const kind = kindOf(route.path)!;
-      const before = commits.version();
+      const before = await commits.version();
       const call = (id: string) => request(`${parley.url}${route.path.replace(':id', id)}`, route.method, bodyFor(route.method, kind), { authorization: `Bearer ${a.key}` });
       const forB = await call(ids[kind].b);
       const forNobody = await call(missing(kind));
@@ -92,7 +92,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
       failures.check(forB.status === 404 && forNobody.status === 404, () => `${route.method} ${route.path}: ${forB.status} for B's id, ${forNobody.status} for an unknown one`);
       failures.check(JSON.stringify(forB.json) === JSON.stringify(forNobody.json), () => `${route.method} ${route.path}: ${forB.text} vs ${forNobody.text}`);
       failures.check(!/secret/.test(forB.text), () => `${route.method} ${route.path} shows B's data`);
-      failures.check(commits.version() === before, () => `${route.method} ${route.path} with B's id changed the store`);
+      failures.check((await commits.version()) === before, () => `${route.method} ${route.path} with B's id changed the store`);
     }
     // Ids of another account in a query or a body: like unknown ones too.
     const missingBody = (field: string, id: string) => ({ name: 'x', bot_id: a.botId, content: 'x', folder_id: ids.folder.a, conversation_id: ids.conversation.a, [field]: id });
@@ -106,7 +106,7 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
       ['POST', 'document', (id) => ['/conversations', { name: 'x', bot_id: a.botId, document_ids: [id] }]],
     ];
     for (const [method, kind, make] of indirect) {
-      const before = commits.version();
+      const before = await commits.version();
       const [pathB, bodyB] = make(ids[kind as keyof typeof ids].b);
       const [pathN, bodyN] = make(missing(kind as 'conversation' | 'folder' | 'document'));
       const forB = await a.api(method, pathB, bodyB);
@@ -115,9 +115,9 @@ describe('security: isolation matrix, altered capability URLs, replay past expir
       failures.check(forB.status === forNobody.status && JSON.stringify(forB.json) === JSON.stringify(forNobody.json),
         () => `${method} ${pathB}: ${forB.status} ${forB.text.slice(0, 100)} vs ${forNobody.status} ${forNobody.text.slice(0, 100)}`);
       failures.check(!/secret/.test(forB.text), () => `${method} ${pathB} shows B's data`);
-      if (forB.status >= 400) failures.check(commits.version() === before, () => `${method} ${pathB} with B's id changed the store`);
+      if (forB.status >= 400) failures.check((await commits.version()) === before, () => `${method} ${pathB} with B's id changed the store`);
     }
-    commits.close();
+    await commits.close();
     expect(failures.sample(20)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import { decodeId } from '../../src/transport/public-ids.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { assemble, newConversation, readSse, sendForStream } from '../support/sse-reader.js';
@@ -24,7 +24,7 @@ describe('graceful shutdown with replies in flight', () => {
     expect(assemble(read.events)).toBe('one two three');
     expect(read.events.at(-1)!.data).toBe('[END]');
     expect(read.events.some((e) => e.event === 'failure')).toBe(false);
-    const store = createSqliteStore(parley.config.databaseUrl.replace(/^sqlite:/, ''));
+    const store = await openStore(parley.config.databaseUrl);
     const reply = await store.messages.get(t.account.id, decodeId('message', sent.reply_id)!);
     expect(reply).toMatchObject({ status: 'done', content: 'one two three' });
     await store.close();
@@ -70,7 +70,7 @@ describe('graceful shutdown with replies in flight', () => {
     const error = read.events.find((e) => e.event === 'failure');
     expect(JSON.parse(error!.data).message).toBe('The server shut down before the reply was finished.');
     expect(read.events.at(-1)!.data).toBe('[END]');
-    const store = createSqliteStore(parley.config.databaseUrl.replace(/^sqlite:/, ''));
+    const store = await openStore(parley.config.databaseUrl);
     const reply = await store.messages.get(t.account.id, decodeId('message', sent.reply_id)!);
     expect(reply).toMatchObject({ status: 'failed', content: 'The server shut down before the reply was finished.' });
     // The message went back to the quota.

@@ -1,16 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { assemble, lastEventId, newConversation, readSse, sendForStream } from '../support/sse-reader.js';
 import { request, startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
-import { redisAvailable, TEST_REDIS_URL, testKeyPrefix } from '../support/test-services.js';
+import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL, testKeyPrefix } from '../support/test-services.js';
 
 const available = await redisAvailable();
+const withPostgres = await postgresAvailable();
 /**
- * How the two servers share a store: one SQLite file (one data folder). PostgreSQL joins once a
- * server can start on it (today its retriever is SQLite's: "no retriever adapter for this store").
+ * How the two servers share a store: one SQLite file (one data folder), or one PostgreSQL
+ * database (each server with a data folder of its own, so they share the secret explicitly).
  */
 const stores = [
   { store: 'SQLite', shared: async () => ({ env: {}, sameFolder: true, drop: async () => {} }) },
+  ...(withPostgres ? [{
+    store: 'PostgreSQL',
+    shared: async () => {
+      const db = await createTestDatabase('two');
+      return { env: { DATABASE_URL: db.url, PARLEY_SECRET: randomBytes(32).toString('hex') }, sameFolder: false, drop: db.drop };
+    },
+  }] : []),
 ];
 
 /** The same path on the other process. */

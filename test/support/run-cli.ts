@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { databasesByDataDir } from './test-services.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const MAIN = path.join(ROOT, 'dist/main.js');
@@ -23,7 +24,9 @@ export function ensureBuilt(): void {
 
 /** Only what the command needs, so that the developer's own environment cannot leak in. */
 export function cliEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: dataDir, PARLEY_DATA_DIR: dataDir, ...extra };
+  // In the scaled-out test form, a command on a test server's folder works on that server's database.
+  const database = databasesByDataDir.get(dataDir);
+  return { PATH: process.env.PATH, HOME: dataDir, PARLEY_DATA_DIR: dataDir, ...(database && { DATABASE_URL: database }), ...extra };
 }
 
 export interface CliResult {

@@ -6,6 +6,22 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createApiKey } from '../../src/domain/api-keys.js';
 import type { Account, Bot } from '../../src/domain/entities.js';
 import { encodeId } from '../../src/transport/public-ids.js';
+import { createTestDatabase, databasesByDataDir, testKeyPrefix, TEST_REDIS_URL } from './test-services.js';
+
+/**
+ * PARLEY_TEST_FORM=postgres+redis runs every server these tests start on PostgreSQL (a database
+ * of its own on the test server) and Redis (a key prefix of its own), unless the test names its
+ * own DATABASE_URL: the scaled-out form, under the same tests as the embedded one. A server
+ * started again on the data folder of an earlier one (PARLEY_DATA_DIR) gets that one's database.
+ */
+async function scaledForm(env: Record<string, string>): Promise<{ env: Record<string, string>; drop(): Promise<void> } | undefined> {
+  if (process.env.PARLEY_TEST_FORM !== 'postgres+redis' || env.DATABASE_URL !== undefined) return undefined;
+  const reused = env.PARLEY_DATA_DIR && databasesByDataDir.get(env.PARLEY_DATA_DIR);
+  const redis = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix('suite') };
+  if (reused) return { env: { DATABASE_URL: reused, ...redis }, drop: async () => {} };
+  const database = await createTestDatabase('suite');
+  return { env: { DATABASE_URL: database.url, ...redis }, drop: () => database.drop() };
+}
 
 export interface Tenant {
   account: Account;
@@ -62,8 +78,10 @@ export async function request(
  */
 export async function startParley(env: Record<string, string> = {}): Promise<RunningParley> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
+  const scaled = await scaledForm(env);
+  if (scaled) databasesByDataDir.set(dataDir, scaled.env.DATABASE_URL);
   const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARLEY_DATA_DIR: dataDir, SHUTDOWN_GRACE: '2s', ...env,
+    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARLEY_DATA_DIR: dataDir, SHUTDOWN_GRACE: '2s', ...scaled?.env, ...env,
   }, dataDir);
   const app = await createApp(config);
   const address = await app.listen();
@@ -88,6 +106,7 @@ export async function startParley(env: Record<string, string> = {}): Promise<Run
     },
     async stop() {
       await app.close();
+      await scaled?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -87,3 +87,12 @@ export async function redisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
 
 /** A key prefix no other test run uses. */
 export const testKeyPrefix = (label = 'test') => `parley-test:${label}:${process.pid}:${randomBytes(4).toString('hex')}:`;
+
+/**
+ * In the scaled-out test form (PARLEY_TEST_FORM=postgres+redis), the database each test server's
+ * data folder stands for: a server or a CLI command given that folder uses that database.
+ */
+export const databasesByDataDir = new Map<string, string>();
+
+/** Whether the tests run in the scaled-out form (see start-parley.ts). */
+export const scaledTestForm = process.env.PARLEY_TEST_FORM === 'postgres+redis';

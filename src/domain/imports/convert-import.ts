@@ -46,7 +46,7 @@ async function convertPage(url: string, limits: FetchLimits): Promise<Converted>
   if (type === 'text/html' || type === 'application/xhtml+xml' || type === '') {
     const charset = /charset=["']?([\w-]+)/i.exec(page.contentType)?.[1];
     const html = charset ? decode(page.body, charset) : plainText(page.body);
-    const { title, text } = readableText(html);
+    const { title, text } = readableText(html.replaceAll('\u0000', ''));
     if (!text.trim()) throw new ExtractionError('The page contains no text.');
     return { text, name: title?.slice(0, 255) };
   }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { KeyAuthenticator } from '../../domain/api-keys.js';
 import { bearerAuth } from './bearer-auth.js';
 import { RateLimiter } from '../../domain/rate-limiter.js';
@@ -66,7 +66,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     keepAliveTimeout: config.http.keepAliveMs,
     return503OnClosing: true,
     // One line per request, written by the onResponse hook below, instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Upload tokens are path segments of about 200 characters.
     routerOptions: { maxParamLength: 1024 },
     // Errors the router raises before any route or hook runs (bad URL encoding, over-long segments).

@@ -45,6 +45,11 @@ export class Input {
       this.fail(field, `The ${attribute(field)} field must be a string.`);
       return undefined;
     }
+    // PostgreSQL cannot store U+0000 in text; refused alike on every store, so that no form takes what another cannot.
+    if (v.includes('\u0000')) {
+      this.fail(field, `The ${attribute(field)} field must not contain null characters.`);
+      return undefined;
+    }
     if (codePoints(v) > max) {
       this.fail(field, `The ${attribute(field)} field must not be greater than ${max} characters.`);
     }

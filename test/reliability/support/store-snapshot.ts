@@ -43,3 +43,31 @@ export class CommitWatch {
     this.db.close();
   }
 }
+
+/** Tells whether a request changed a store: SQLite's commit counter, or a checksum of PostgreSQL's rows. */
+export interface StoreWatch {
+  version(): Promise<string | number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A watch on the store at `databaseUrl`. PostgreSQL has no per-database commit counter that only
+ * this database moves, so there "version" is a checksum of every row of the tables requests can
+ * change (`api_keys` aside: its `last_used_at` is bookkeeping), read on a connection of its own.
+ */
+export async function watchStore(databaseUrl: string): Promise<StoreWatch> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const watch = new CommitWatch(dbFileOf(databaseUrl));
+    return { version: async () => watch.version(), close: async () => watch.close() };
+  }
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables
+    WHERE schemaname = 'public' AND tablename <> 'api_keys' ORDER BY tablename`);
+  const sql = rows.map((r) => `(SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "${r.name}" t)`).join(' || ');
+  return {
+    version: async () => (await client.query<{ v: string }>(`SELECT md5(${sql || "''"}) AS v`)).rows[0].v,
+    close: () => client.end(),
+  };
+}

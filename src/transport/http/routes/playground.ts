@@ -30,7 +30,9 @@ export function playgroundRoutes(app: FastifyInstance, config: Config): void {
   });
 
   app.get('/playground/:file', async (request, reply) => {
-    const entry = FILES[(request.params as { file: string }).file];
+    const name = (request.params as { file: string }).file;
+    // Own entries only: `__proto__` or `constructor` must not read as a file.
+    const entry = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
     const found = entry && (await serve(entry.file, entry.type));
     if (!found?.body) throw notFound('File');
     return reply.type(found.type).headers(headers).header('cache-control', 'no-cache').send(found.body);

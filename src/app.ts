@@ -4,6 +4,7 @@ import { requestLogValue } from './transport/http/request-log.js';
 import { publicIdSerializers } from './transport/log-ids.js';
 import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.js';
 import type { Config } from './config/config.js';
+import { dutiesOf } from './config/server-role.js';
 import { resolveSecret } from './config/resolve-secret.js';
 import { openBlobStore } from './blob-store/open-blob-store.js';
 import { ExpiredReplies } from './domain/expired-replies.js';
@@ -65,6 +66,7 @@ export async function createApp(
   const retriever = overrides.retriever ?? await openRetriever(config.databaseUrl, store, config.knowledge, log);
   const blobs = await openBlobStore(config);
   const { knowledge: k } = config;
+  const duties = dutiesOf(config.role);
   const imports = new ImportWorker({ store, retriever, blobs, log }, {
     concurrency: k.importConcurrency,
     timeoutMs: k.importTimeoutMs,
@@ -72,7 +74,8 @@ export async function createApp(
     webpage: { maxBytes: k.webpage.maxBytes, timeoutMs: k.webpage.timeoutMs, maxRedirects: k.webpage.maxRedirects, allow: k.webpage.allow },
   });
   const knowledge: KnowledgeServices = {
-    retriever, blobs, wakeImports: () => imports.wake(), uploadUrls: new UploadUrls(secret), settings: k,
+    // A process without the import worker leaves the jobs it queues to the worker's polling.
+    retriever, blobs, wakeImports: duties.imports ? () => imports.wake() : () => {}, uploadUrls: new UploadUrls(secret), settings: k,
   };
   const generations = new ReplyGenerations(
     { store, bus, models, log, moderator, retriever, metrics },
@@ -106,7 +109,7 @@ export async function createApp(
     else server.log.warn({ model: name }, 'bots use a model that is not configured: their replies will fail');
   }
 
-  await imports.start();
+  if (duties.imports) await imports.start();
 
   let closed = false;
   return {

@@ -10,6 +10,7 @@ import { commands } from './cli/commands.js';
 import { serve } from './cli/serve.js';
 import { loadModelCatalog } from './chat-model/model-catalog.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { isServerRole, SERVER_ROLES } from './config/server-role.js';
 import { openStore } from './store/open-store.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<void> {
       account: { type: 'string' }, id: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' },
       temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, 'fallback-model': { type: 'string' },
       since: { type: 'string' }, folders: { type: 'string' }, description: { type: 'string' },
-      folder: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' },
+      folder: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' }, role: { type: 'string' },
     },
   });
   const [group, verb, ...rest] = positionals;
@@ -39,8 +40,15 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(help + '\n');
     return;
   }
+  if (group === 'serve') {
+    // The flag is checked before the environment, so that a mistyped role is a usage error (exit 2).
+    if (values.role !== undefined && !isServerRole(values.role)) {
+      throw new CliError(`--role must be one of ${SERVER_ROLES.join(', ')} (got ${JSON.stringify(values.role)})\nusage: ${COMMAND_HELP.serve.usage}`);
+    }
+    const config = loadConfig();
+    return serve(values.role === undefined ? config : { ...config, role: values.role });
+  }
   const config = loadConfig();
-  if (group === 'serve') return serve(config);
   if (group === 'status') return status(config, values);
   if (group === 'docs' && verb === 'import') return docsImport(config, rest, values);
   if (group === 'backup') return backup(config, verb, values);

@@ -10,10 +10,17 @@ const PLANS = 'free|basic|premium|advanced|unlimited';
 /** Every command's help, by `GROUP VERB` as typed; the global help lists their usage lines. */
 export const COMMAND_HELP: Record<string, CommandHelp> = {
   serve: {
-    usage: 'parley serve',
+    usage: 'parley serve [--role api|stream|worker|all]',
     does: 'Runs the server on HOST:PORT until SIGTERM or SIGINT (then lets replies finish for SHUTDOWN_GRACE).\n' +
-      'The first start creates an account, a bot reading a default folder, and an API key, printed once.',
-    examples: ['parley serve', 'PORT=9000 LLM_BASE_URL=http://127.0.0.1:11434/v1 LLM_MODEL=llama3.1 parley serve'],
+      'The first start creates an account, a bot reading a default folder, and an API key, printed once.\n' +
+      '--role (or PARLEY_ROLE; default all) picks what this process does: api (/api/v1, uploads, the playground;\n' +
+      'it generates the replies sent to it), stream (/stream/<token> only), worker (imports only), all (everything).\n' +
+      'Every role answers /healthz, /readyz and /metrics.',
+    examples: [
+      'parley serve',
+      'PORT=9000 LLM_BASE_URL=http://127.0.0.1:11434/v1 LLM_MODEL=llama3.1 parley serve',
+      'PORT=9001 REDIS_URL=redis://127.0.0.1:6379 parley serve --role stream',
+    ],
   },
   status: {
     usage: 'parley status [--url URL]',

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { createApp } from '../app.js';
 import type { Config } from '../config/config.js';
+import { dutiesOf } from '../config/server-role.js';
 import { bootstrapFirstRun } from '../domain/bootstrap-first-run.js';
 import { firstRunBanner } from './first-run-banner.js';
 import { listenError } from './listen-error.js';
@@ -8,7 +9,8 @@ import { listenError } from './listen-error.js';
 /** `parley serve`: runs the server until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function serve(config: Config): Promise<void> {
   const app = await createApp(config);
-  const first = await bootstrapFirstRun(app.store, config.llm.model ?? null);
+  // The first-start key is for calling the API, so a process that does not serve it makes none.
+  const first = dutiesOf(config.role).api ? await bootstrapFirstRun(app.store, config.llm.model ?? null) : undefined;
   let address: string;
   try {
     // fastify's listen neither resolves nor rejects for a HOST that does not resolve (the process
@@ -20,6 +22,7 @@ export async function serve(config: Config): Promise<void> {
     // follows closes the store as well.
     throw listenError(err, config.host, config.port);
   }
+  app.server.log.info({ role: config.role }, 'serving as role');
   if (first) {
     const base = config.publicUrl ?? address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
     process.stdout.write(firstRunBanner(first, base));

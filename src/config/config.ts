@@ -10,6 +10,7 @@ import { parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
 import { parseRedisUrl, redisUrlWithoutPassword } from './redis-url.js';
 import { MIN_SECRET_LENGTH } from './resolve-secret.js';
+import { SERVER_ROLES, type ServerRole } from './server-role.js';
 
 /** The largest page a list gives (`per_page`, `PER_PAGE`). */
 export const MAX_PER_PAGE = 100;
@@ -22,6 +23,8 @@ export type { Env } from './env-parsers.js';
 export interface Config {
   port: number;
   host: string;
+  /** PARLEY_ROLE, or `parley serve --role`: which of the server's duties this process takes (see server-role.ts). */
+  role: ServerRole;
   dataDir: string;
   databaseUrl: string;
   /** BLOB_STORE: where uploaded files are kept until imported (see open-blob-store.ts). */
@@ -136,6 +139,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const databaseUrl = readDatabaseUrl(env, `sqlite:${path.join(dataDir, 'parley.db')}`);
   return {
     port: read(env, 'PORT', int(0, 65535), 8080),
+    role: read(env, 'PARLEY_ROLE', oneOf(...SERVER_ROLES), 'all'),
     host: read(env, 'HOST', str, '127.0.0.1'),
     dataDir,
     databaseUrl,

@@ -81,9 +81,9 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `parley serve` on a free port; resolves once fastify logs "Server listening". */
-export function serve(dataDir: string, extra: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
+/** `parley serve [args]` on a free port; resolves once fastify logs "Server listening". */
+export function serve(dataDir: string, extra: Record<string, string> = {}, args: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [MAIN, 'serve', ...args], {
     cwd: dataDir, env: cliEnv(dataDir, { PORT: '0', HOST: '127.0.0.1', ...extra }), stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -10,6 +10,7 @@ import { answerHeaders, sendError } from './error-response.js';
 import { registerErrorHandling } from './error-handler.js';
 import { newRequestId } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
+import { dutiesOf } from '../../config/server-role.js';
 import { streamEndpoint } from './stream-endpoint.js';
 import { botRoutes } from './routes/bots.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -27,9 +28,13 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 /** The stream URLs' route, as the metrics name it. */
 const STREAM_ROUTE = '/stream/:token';
 
-/** The HTTP face of Parley: the Cody API under /api/v1, the stream URLs, health checks, the playground at /. */
+/**
+ * The HTTP face of Parley: the Cody API under /api/v1, the stream URLs, health checks, the
+ * playground at /; a process serves those its role names (PARLEY_ROLE), health checks always.
+ */
 export function buildServer(deps: RouteDeps): FastifyInstance {
   const { config } = deps;
+  const duties = dutiesOf(config.role);
   const app = Fastify({
     // The cast keeps fastify's default instance type, which the route modules are written against.
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -39,7 +44,8 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     genReqId: newRequestId,
     // The stream URLs are served ahead of fastify (see stream-endpoint.ts); the rest goes to it.
     serverFactory: (handler) => {
-      const serveStream = streamEndpoint(deps);
+      // A process without the stream role hands /stream/… to fastify, which answers 404.
+      const serveStream = duties.streams ? streamEndpoint(deps) : () => false;
       const { headersMs, requestMs, keepAliveMs } = config.http;
       const server = createServer({
         headersTimeout: headersMs,
@@ -86,6 +92,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
   registerCors(app);
   healthRoutes(app, deps.store);
   metricsRoutes(app, deps.metrics, config.metricsToken);
+  if (!duties.api) return app;
   playgroundRoutes(app, config);
   uploadTargetRoutes(app, deps);
 

@@ -2,7 +2,6 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseParser } from '../../src/shared/sse-parser.js';
 import { bannerKey, ensureBuilt, serve, type Served } from '../support/run-cli.js';
@@ -10,7 +9,8 @@ import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { request } from '../support/start-parley.js';
 import { Failures, record, sized, sleep } from './support/figures.js';
 import { rng } from './support/faulty-openai.js';
-import { embeddedOnly } from './support/store-form.js';
+import { formEnv, type FormEnv } from './support/store-form.js';
+import { openStoreReader } from './support/store-reader.js';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? sized(12, 55));
 const SEED = Number(process.env.RELIABILITY_SEED ?? Date.now() % 2 ** 31);
@@ -49,8 +49,10 @@ function slowPut(url: string, contentType: string, pieces: number, ms: number): 
 describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams, imports and uploads (seed ${SEED})`, () => {
   let upstream: ScriptedOpenAi;
   let dataDir: string;
+  let form: FormEnv;
   beforeAll(async () => {
-    embeddedOnly('crash');
+    // On the form under test: SQLite in the data folder, or a PostgreSQL database of its own and Redis.
+    form = await formEnv('crash');
     ensureBuilt();
     upstream = await new ScriptedOpenAi().start();
     upstream.fallback = { chunks: Array.from({ length: 40 }, (_, i) => `word${i} `), intervalMs: 15, usage: { prompt_tokens: 5, completion_tokens: 40 } };
@@ -59,6 +61,7 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
   afterAll(async () => {
     await upstream?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    await form?.cleanup();
   });
 
   it('opens cleanly after each kill, with nothing accepted lost, nothing in progress, quota counts matching, old URLs ending', async () => {
@@ -67,7 +70,7 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
     // A short lease: the killed process's replies are failed by the next one within it (issue 12), not at its start.
     // A short request timeout: a PUT cut off by a kill may be sent again once it has passed (see below).
     const env = { LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'info', SHUTDOWN_GRACE: '0s', WORK_LEASE: '1s',
-      HTTP_REQUEST_TIMEOUT: '2s' };
+      HTTP_REQUEST_TIMEOUT: '2s', ...form.env };
     let server: Served = await serve(dataDir, env);
     // The banner follows "Server listening" by a moment, maybe in another write.
     const key = await bannerKey(server);
@@ -113,7 +116,7 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
       return Promise.all(jobs);
     };
 
-    const dbFile = path.join(dataDir, 'parley.db');
+    const store = await openStoreReader(form.env.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'parley.db')}`);
     for (kills = 0; kills < KILLS;) {
       void activity();
       await sleep(50 + random() * 1200);
@@ -128,22 +131,17 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
       }
       const health = await request(`${server.url}/healthz`, 'GET');
       failures.check(health.status === 200, () => `kill ${kills}: /healthz ${health.status}`);
-      const db = new Database(dbFile, { readonly: true });
-      try {
-        const integrity = db.prepare('PRAGMA integrity_check').pluck().get();
-        failures.check(integrity === 'ok', () => `kill ${kills}: integrity_check ${integrity}`);
-        // Nothing runs on the new process yet: what is in progress is the killed one's, failed within its lease.
-        const inProgressNow = db.prepare("SELECT count(*) FROM messages WHERE status = 'in_progress'").pluck();
-        let inProgress = inProgressNow.get() as number;
-        for (const until = Date.now() + 3_000; inProgress > 0 && Date.now() < until; inProgress = inProgressNow.get() as number) await sleep(50);
-        failures.check(inProgress === 0, () => `kill ${kills}: ${inProgress} replies still in progress 3 s after the restart (the lease is 1 s)`);
-        const counted = db.prepare('SELECT coalesce(sum(count), 0) FROM message_count_days').pluck().get() as number;
-        const kept = db.prepare(`SELECT count(*) FROM messages u JOIN messages r ON r.reply_to = u.id
-          WHERE u.machine = 0 AND r.status != 'failed'`).pluck().get() as number;
-        failures.check(counted === kept, () => `kill ${kills}: the quota counts ${counted} messages, ${kept} replies were not failed`);
-      } finally {
-        db.close();
-      }
+      const integrity = await store.integrity();
+      failures.check(integrity === 'ok', () => `kill ${kills}: integrity_check ${integrity}`);
+      // Nothing runs on the new process yet: what is in progress is the killed one's, failed within its lease.
+      const inProgressNow = async () => Number(await store.value("SELECT count(*) FROM messages WHERE status = 'in_progress'"));
+      let inProgress = await inProgressNow();
+      for (const until = Date.now() + 3_000; inProgress > 0 && Date.now() < until; inProgress = await inProgressNow()) await sleep(50);
+      failures.check(inProgress === 0, () => `kill ${kills}: ${inProgress} replies still in progress 3 s after the restart (the lease is 1 s)`);
+      const counted = Number(await store.value('SELECT coalesce(sum(count), 0) FROM message_count_days'));
+      const kept = Number(await store.value(`SELECT count(*) FROM messages u JOIN messages r ON r.reply_to = u.id
+        WHERE u.machine = false AND r.status != 'failed'`));
+      failures.check(counted === kept, () => `kill ${kills}: the quota counts ${counted} messages, ${kept} replies were not failed`);
     }
 
     // Everything accepted across all the kills is there, and ended.
@@ -163,15 +161,10 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
     for (const upload of uploads) {
       if (!upload.put) {
         const status = await slowPut(`${server.url}${upload.url}`, 'text/plain', 2, 10);
-        failures.check(status === 200, () => {
-          const db = new Database(dbFile, { readonly: true });
-          try {
-            const row = db.prepare('SELECT put_at, size, used_at FROM uploads WHERE key = ?').get(upload.key) as Record<string, number | null>;
-            return `upload ${upload.key} cut off by a kill: its PUT again answers ${status} ${lastPutAnswer} (claimed ${row?.put_at === null ? 'never' : `${Date.now() - Number(row?.put_at)} ms ago`}, size ${row?.size})`;
-          } finally {
-            db.close();
-          }
-        });
+        if (status !== 200) {
+          const row = await store.row('SELECT put_at, size, used_at FROM uploads WHERE key = ?', upload.key);
+          failures.add(`upload ${upload.key} cut off by a kill: its PUT again answers ${status} ${lastPutAnswer} (claimed ${row?.put_at === null ? 'never' : `${Date.now() - Number(row?.put_at)} ms ago`}, size ${row?.size})`);
+        }
         if (status !== 200) continue;
         const imported = await api('POST', '/documents/file', { folder_id: folder, key: upload.key });
         failures.check(imported.status === 200, () => `upload ${upload.key} cut off by a kill: import ${imported.status} ${imported.text}`);
@@ -192,6 +185,7 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
     }
     failures.check(pending.length === 0, () => `${pending.length} documents still not imported after the kills`);
     await server.stop('SIGTERM');
+    await store.close();
 
     record({
       suite: 'crash', kills, cases: accepted.replies.size + accepted.documents.size + uploads.length, failures: failures.count,

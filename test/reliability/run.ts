@@ -38,8 +38,8 @@ const total = rows.reduce((n, r) => n + r.failures, 0);
 lines.push('', `failures in all: ${total}`);
 for (const r of rows) for (const note of r.notes ?? []) lines.push(`- ${r.form} ${r.suite}: ${note}`);
 if (!rows.some((r) => r.form !== 'embedded')) {
-  lines.push('- postgresql+redis: not run in this pass. PARLEY_TEST_DATABASE_URL selects it for fuzz, faults, load and security (each takes a'
-    + ' database of its own there and a Redis key prefix; crash reads the SQLite file and refuses); .ci/run runs those four so.');
+  lines.push('- postgresql+redis: not run in this pass. PARLEY_TEST_DATABASE_URL selects it (each suite\'s Parley on a database of its'
+    + ' own there and a Redis key prefix of its own); .ci/run runs both forms.');
 }
 const missing = order.filter((s) => !rows.some((r) => r.suite === s));
 if (files.length === 0 && missing.length) lines.push(`- no figures from: ${missing.join(', ')} (the suite failed before recording them)`);

@@ -21,10 +21,3 @@ export async function formEnv(label: string): Promise<FormEnv> {
     cleanup: () => db.drop(),
   };
 }
-
-/** For suites whose checks read the embedded store itself: they say so, rather than run on the wrong form. */
-export function embeddedOnly(suite: string): void {
-  if (FORM !== 'embedded') {
-    throw new Error(`the ${suite} suite reads the SQLite file itself and does not run on ${FORM} yet`);
-  }
-}

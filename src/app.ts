@@ -6,6 +6,7 @@ import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.
 import type { Config } from './config/config.js';
 import { dutiesOf } from './config/server-role.js';
 import { resolveSecret } from './config/resolve-secret.js';
+import type { BlobStore } from './blob-store/blob-store.js';
 import { openBlobStore } from './blob-store/open-blob-store.js';
 import { ExpiredReplies } from './domain/expired-replies.js';
 import { ImportWorker } from './domain/imports/import-worker.js';
@@ -36,6 +37,7 @@ export interface App {
   models: ModelCatalog;
   retriever: Retriever;
   imports: ImportWorker;
+  blobs: BlobStore;
   /** Listens on `config.port` (0: a free port) and returns the address. */
   listen(): Promise<string>;
   /** Stops taking requests, lets replies finish (up to the grace period), then closes everything. */
@@ -113,7 +115,7 @@ export async function createApp(
 
   let closed = false;
   return {
-    server, store, bus, generations, models, retriever, imports,
+    server, store, bus, generations, models, retriever, imports, blobs,
     async listen() {
       return server.listen({ port: config.port, host: config.host });
     },

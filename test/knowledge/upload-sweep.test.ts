@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPLOAD_GRACE_MS } from '../../src/domain/imports/import-worker.js';
 import { decodeId } from '../../src/transport/public-ids.js';
@@ -8,7 +6,8 @@ import { makeFolder, upload } from './knowledge-helpers.js';
 
 describe('uploaded files that will never be imported are deleted', () => {
   let parley: RunningParley;
-  const blobFile = (key: string) => path.join(parley.dataDir, 'blobs', key);
+  // Through the blob store the configuration picks: files in the data folder, or PostgreSQL rows.
+  const stored = async (key: string) => (await parley.app.blobs.read(key)) !== undefined;
   const HOUR = 3_600_000;
 
   beforeAll(async () => {
@@ -19,14 +18,14 @@ describe('uploaded files that will never be imported are deleted', () => {
   it('keeps an upload until a day after its URL expired, then deletes the file and its record', async () => {
     const t = await parley.tenant();
     const key = await upload(t, 'notes.txt', 'text/plain', Buffer.from('never imported'));
-    expect(existsSync(blobFile(key))).toBe(true);
+    expect(await stored(key)).toBe(true);
     const expiresAt = (await parley.app.store.uploads.get(t.account.id, key))!.expiresAt;
 
     expect(await parley.app.imports.sweep(expiresAt + UPLOAD_GRACE_MS - HOUR)).toBe(0);
-    expect(existsSync(blobFile(key))).toBe(true);
+    expect(await stored(key)).toBe(true);
 
     expect(await parley.app.imports.sweep(expiresAt + UPLOAD_GRACE_MS + HOUR)).toBe(1);
-    expect(existsSync(blobFile(key))).toBe(false);
+    expect(await stored(key)).toBe(false);
     expect(await parley.app.store.uploads.get(t.account.id, key)).toBeUndefined();
     const late = await t.api('POST', '/documents/file', { folder_id: await makeFolder(t), key });
     expect(late.status).toBe(422);
@@ -44,7 +43,7 @@ describe('uploaded files that will never be imported are deleted', () => {
     expect(await parley.app.imports.sweep(later)).toBe(0);
     expect((await t.api('DELETE', `/documents/${doc.json.data.id}`)).status).toBeLessThan(300);
     expect(await parley.app.imports.sweep(later)).toBe(1);
-    expect(existsSync(blobFile(key))).toBe(false);
+    expect(await stored(key)).toBe(false);
     expect(await parley.app.store.documents.get(t.account.id, decodeId('document', doc.json.data.id)!)).toBeUndefined();
   });
 });

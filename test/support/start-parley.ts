@@ -17,7 +17,8 @@ import { createTestDatabase, databasesByDataDir, testKeyPrefix, TEST_REDIS_URL }
 async function scaledForm(env: Record<string, string>): Promise<{ env: Record<string, string>; drop(): Promise<void> } | undefined> {
   if (process.env.PARLEY_TEST_FORM !== 'postgres+redis' || env.DATABASE_URL !== undefined) return undefined;
   const reused = env.PARLEY_DATA_DIR && databasesByDataDir.get(env.PARLEY_DATA_DIR);
-  const redis = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix('suite') };
+  // Uploads in the database too: what processes on several machines need (see open-blob-store.ts).
+  const redis = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix('suite'), BLOB_STORE: env.BLOB_STORE ?? 'postgres' };
   if (reused) return { env: { DATABASE_URL: reused, ...redis }, drop: async () => {} };
   const database = await createTestDatabase('suite');
   return { env: { DATABASE_URL: database.url, ...redis }, drop: () => database.drop() };

@@ -81,6 +81,21 @@ export function runBlobStoreContract(name: string, open: () => Promise<BlobStore
       expect(await text(store, 'cut/new')).toBe('retried');
     });
 
+    it('never mixes two blobs: a read under way when its key is replaced gives the old one whole, or fails', async () => {
+      const old = randomBytes(3 * MB);
+      await store.put('mixed', pieces(old), { maxBytes: 10 * MB });
+      const reading = (await store.read('mixed'))![Symbol.asyncIterator]();
+      const first = await reading.next();
+      await store.put('mixed', pieces(randomBytes(3 * MB)), { maxBytes: 10 * MB });
+      const parts = [first.value as Buffer];
+      try {
+        for (let next = await reading.next(); !next.done; next = await reading.next()) parts.push(next.value);
+        expect(Buffer.concat(parts).equals(old)).toBe(true);
+      } catch (err) {
+        expect((err as Error).message).toMatch(/replaced or deleted while it was being read/);
+      }
+    });
+
     it('refuses keys that would leave its space', async () => {
       await expect(store.put('../x', pieces('x'), { maxBytes: 10 })).rejects.toThrow(/invalid blob key/);
       await expect(store.read('/etc/passwd')).rejects.toThrow(/invalid blob key/);

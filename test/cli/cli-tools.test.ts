@@ -57,12 +57,17 @@ describe('the command line: help, exit codes, status, docs import', { timeout: 1
   it('parley status shows the configuration without secrets and whether the server answers', async () => {
     const up = onlyJson(await runCliAsync(['status', '--url', parley.url, '--json'], dataDir, {
       DATABASE_URL: 'postgres://admin:hunter2hunter2@db.example:5432/parley', LLM_BASE_URL: 'http://127.0.0.1:9/v1', LLM_MODEL: 'm', LLM_API_KEY: 'sk-secret-key',
+      BLOB_STORE: 'postgres', PARLEY_ROLE: 'stream',
     }));
-    expect(up).toMatchObject({ server: { url: parley.url, up: true, ready: true }, stream_bus: 'in-process', models: ['m'], default_model: 'm' });
+    expect(up).toMatchObject({
+      server: { url: parley.url, up: true, ready: true }, stream_bus: 'in-process', blob_store: 'postgres', role: 'stream', models: ['m'], default_model: 'm',
+    });
     expect(JSON.stringify(up)).not.toMatch(/hunter2|sk-secret-key/);
     const human = await runCliAsync(['status', '--url', parley.url], dataDir);
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/^server {9}http:\/\/127\.0\.0\.1:\d+: up and ready$/m);
+    expect(human.stdout).toMatch(/^blob store {5}local \(.*blobs\)$/m);
+    expect(human.stdout).toMatch(/^role {11}all /m);
     const down = await runCliAsync(['status', '--url', 'http://127.0.0.1:9'], dataDir);
     expect(down.status).toBe(1);
     expect(down.stdout).toMatch(/not answering/);

@@ -5,6 +5,7 @@ import type { BenchEnv } from './env.js';
 import { findNginx, startNginx } from './nginx.js';
 import type { BenchOptions, Scenario } from './options.js';
 import { startParley, type ParleyProcess } from './parley-process.js';
+import { createTestDatabase, TEST_REDIS_URL, testKeyPrefix } from '../test/support/test-services.js';
 import { BENCH_DIR, hardFileLimit, startHelper } from './processes.js';
 import { startPortkey } from './peers/portkey.js';
 import { burst } from './scenarios/burst.js';
@@ -39,6 +40,8 @@ export interface BenchReport {
   options: BenchOptions;
   nginx: string;
   peers: string;
+  /** The scaled-out form beside the embedded one (--scaled). */
+  scaled: string;
   tables: { scenario: Scenario; title: string; rows: Row[] }[];
   seconds: number;
   file: string | undefined;
@@ -62,7 +65,7 @@ export async function runBench(opts: BenchOptions, { parleyCommand }: { parleyCo
       cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version, loadBefore, loadAfter: [], fileLimit,
     },
-    options: opts, nginx: '', peers: '', tables: [], seconds: 0, file: undefined,
+    options: opts, nginx: '', peers: '', scaled: '', tables: [], seconds: 0, file: undefined,
   };
   try {
     const upstream = await startHelper('upstream', '0');
@@ -95,7 +98,19 @@ export async function runBench(opts: BenchOptions, { parleyCommand }: { parleyCo
       stops.push(() => p.stop());
       return p;
     };
-    const env: BenchEnv = { opts, upstream, relay, nginx, peer, parley: await fresh(), freshParley: fresh, fileLimit, log };
+    let scaled: ParleyProcess | undefined;
+    if (opts.scaled) {
+      const database = await createTestDatabase('bench');
+      stops.push(() => database.drop());
+      scaled = await startParley(llm, parleyCommand, [], {
+        DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix('bench'), BLOB_STORE: 'postgres',
+      });
+      stops.push(() => scaled!.stop());
+      report.scaled = 'PostgreSQL + Redis';
+    } else {
+      report.scaled = 'not run: add --scaled';
+    }
+    const env: BenchEnv = { opts, upstream, relay, nginx, peer, parley: await fresh(), scaled, freshParley: fresh, fileLimit, log };
     print(`Parley bench — ${report.machine.cores} × ${report.machine.cpus}, Node ${process.version}, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, open-files limit ${fileLimit}`);
     for (const scenario of opts.only) {
       const rows = await RUNNERS[scenario](env);

@@ -13,6 +13,8 @@ export interface BenchEnv {
   /** The peer gateway (Portkey), with --peers. */
   peer: Peer | undefined;
   parley: ParleyProcess;
+  /** With --scaled: a Parley on PostgreSQL + Redis, measured beside `parley`. */
+  scaled: ParleyProcess | undefined;
   /** Starts another Parley on a fresh store (the history scenario seeds its own), its node given `nodeArgs`. */
   freshParley(nodeArgs?: string[]): Promise<ParleyProcess>;
   /** The open-files hard limit every process here runs with. */

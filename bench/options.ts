@@ -33,11 +33,13 @@ export interface BenchOptions {
   nginx: boolean;
   /** Also measure the peer gateways (Portkey), installed on demand under bench/peers/. */
   peers: boolean;
+  /** Also run a Parley on PostgreSQL + Redis (the scaled-out form) beside the embedded one. */
+  scaled: boolean;
   out: string | undefined;
   quiet: boolean;
 }
 
-const FULL: Omit<BenchOptions, 'only' | 'nginx' | 'peers' | 'out' | 'quiet'> = {
+const FULL: Omit<BenchOptions, 'only' | 'nginx' | 'peers' | 'scaled' | 'out' | 'quiet'> = {
   runs: 5,
   ttfcClients: [1, 50, 500],
   ttfcSamples: 1000,
@@ -96,7 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       held: { type: 'string' }, history: { type: 'string' }, 'history-sends': { type: 'string' },
       'replay-chunks': { type: 'string' }, 'retrieval-passages': { type: 'string' },
       'burst-streams': { type: 'string' }, 'burst-chunks': { type: 'string' }, 'burst-interval': { type: 'string' },
-      'no-nginx': { type: 'boolean' }, peers: { type: 'boolean' }, out: { type: 'string' },
+      'no-nginx': { type: 'boolean' }, peers: { type: 'boolean' }, scaled: { type: 'boolean' }, out: { type: 'string' },
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,10 +108,14 @@ export function parseOptions(argv: string[]): BenchOptions {
   [--chunk-size N] [--chunk-interval MS] [--throughput-seconds S] [--throughput-clients N]
   [--fast-chunks N] [--fast-streams N] [--held N] [--history 0,100000,1000000] [--history-sends N]
   [--replay-chunks N] [--retrieval-passages N] [--burst-streams N] [--burst-chunks N]
-  [--burst-interval MS] [--no-nginx] [--peers] [--out FILE] [--quiet]
+  [--burst-interval MS] [--no-nginx] [--peers] [--scaled] [--out FILE] [--quiet]
 
   --peers  also runs the Portkey gateway (installed on demand into bench/peers/portkey) beside the
-           floors, and judges the targets that compare Parley with it\n`);
+           floors, and judges the targets that compare Parley with it
+  --scaled also runs a Parley on PostgreSQL + Redis (a database of its own on the server of
+           PARLEY_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, and the
+           Redis of PARLEY_TEST_REDIS_URL) and puts its figures beside the embedded ones
+           (throughput and chunk scenarios)\n`);
     process.exit(0);
   }
   const base = values.quick ? QUICK : FULL;
@@ -139,6 +145,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     burstIntervalMs: num(values['burst-interval'], base.burstIntervalMs),
     nginx: !values['no-nginx'],
     peers: values.peers ?? false,
+    scaled: values.scaled ?? false,
     out: values.out,
     quiet: values.quiet ?? false,
   };

@@ -24,6 +24,8 @@ export async function startParley(
   // PARLEY_ENTRY runs another build (to compare before and after a change).
   command = [process.env.PARLEY_ENTRY ?? path.join(ROOT, 'dist/main.js')],
   nodeArgs: string[] = [],
+  /** More environment: the scaled-out form's DATABASE_URL and REDIS_URL. */
+  extraEnv: Record<string, string> = {},
 ): Promise<ParleyProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
   const port = await freePort();
@@ -33,6 +35,7 @@ export async function startParley(
     // The held-streams scenario keeps replies waiting for their first token while 10,000 streams
     // open: longer than the default 30 s first-token timeout on a loaded machine.
     LLM_FIRST_TOKEN_TIMEOUT: '15m', LLM_IDLE_TIMEOUT: '15m', LLM_TIMEOUT: '30m',
+    ...extraEnv,
   };
   const boot = async () => {
     // PARLEY_NODE_ARGS passes flags to Parley's node, e.g. --cpu-prof for profiling.

@@ -58,6 +58,8 @@ export async function chunkLatency(env: BenchEnv): Promise<Row[]> {
   if (env.nginx) floors.push(completionsTarget('nginx (buffering off)', env.nginx.port));
   if (env.peer) floors.push(env.peer.target(env.upstream.port));
   const subject = parleyTarget(parley, conversations, false);
+  // With --scaled, a Parley on PostgreSQL + Redis, measured in the same runs and set beside the embedded one.
+  const scaled = env.scaled && { ...parleyTarget(env.scaled, new ConversationPool(env.scaled), false), name: 'Parley on PostgreSQL + Redis' };
   const rows: Row[] = [];
   type Runs = { p50: number[]; p99: number[]; incomplete: number };
   for (const streams of opts.chunkStreams) {
@@ -69,7 +71,7 @@ export async function chunkLatency(env: BenchEnv): Promise<Row[]> {
     };
     for (let run = 0; run < opts.runs; run++) {
       env.log(`chunk latency: ${streams} streams, run ${run + 1}/${opts.runs}`);
-      for (const t of [...floors, subject]) {
+      for (const t of [...floors, subject, ...(scaled ? [scaled] : [])]) {
         const s = await sample(t, streams, script);
         const r = runs.get(t.name) ?? { all: { p50: [], p99: [], incomplete: 0 }, steady: { p50: [], p99: [], incomplete: 0 } };
         add(r.all, s.all, s.incomplete);
@@ -78,6 +80,17 @@ export async function chunkLatency(env: BenchEnv): Promise<Row[]> {
       }
     }
     const subjectRuns = runs.get(subject.name)!;
+    if (scaled) {
+      const s = runs.get(scaled.name)!;
+      for (const q of ['p50', 'p99'] as const) {
+        rows.push({
+          group: 'chunk', name: `per-chunk latency, ${streams} streams, ${q}, on PostgreSQL + Redis vs embedded`, unit: 'ms',
+          parley: spread(s.steady[q]), floor: spread(subjectRuns.steady[q]), floorName: 'Parley embedded',
+          added: spread(s.steady[q].map((v, i) => v - subjectRuns.steady[q][i])), addedUnit: 'ms',
+          note: s.all.incomplete ? `incomplete streams on PostgreSQL + Redis: ${s.all.incomplete}` : undefined,
+        });
+      }
+    }
     for (const phase of ['steady', 'all'] as const) {
       // One stream has no ramp: its rows would repeat.
       if (phase === 'all' && streams === 1) continue;

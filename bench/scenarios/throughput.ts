@@ -69,7 +69,12 @@ export async function throughput(env: BenchEnv): Promise<Row[]> {
     const res = await call(env.relay.port, { method: 'POST', path: '/send', body: JSON.stringify({ content: 'x', conversation_id: 'y', redirect: false }), agent });
     await readBody(res);
   };
-  const sends = { parley: [] as number[], floor: [] as number[], parleyCpu: [] as number[], floorCpu: [] as number[] };
+  const sends = { parley: [] as number[], floor: [] as number[], parleyCpu: [] as number[], floorCpu: [] as number[], scaled: [] as number[], scaledCpu: [] as number[] };
+  // With --scaled, the same sends and chunks through a Parley on PostgreSQL + Redis, run by run beside the embedded one.
+  const scaled = env.scaled;
+  const scaledConversations = scaled && new ConversationPool(scaled);
+  const scaledSend = scaled && parleySend(scaled, scaledConversations!);
+  if (scaled) await rate(scaled.child.pid, opts.throughputClients, Math.min(0.3, opts.throughputSeconds), scaledSend!);
   const parleyPid = parley.child.pid;
   const relayPid = env.relay.child.pid;
   await rate(parleyPid, opts.throughputClients, Math.min(0.3, opts.throughputSeconds), send);
@@ -83,6 +88,12 @@ export async function throughput(env: BenchEnv): Promise<Row[]> {
     sends.parley.push(p.rate);
     sends.parleyCpu.push(p.cpu);
     await sleep(300); // let the replies just started finish before the next run
+    if (scaled) {
+      const s = await rate(scaled.child.pid, opts.throughputClients, opts.throughputSeconds, scaledSend!);
+      sends.scaled.push(s.rate);
+      sends.scaledCpu.push(s.cpu);
+      await sleep(300);
+    }
   }
 
   const subject = parleyTarget(parley, conversations, false);
@@ -91,8 +102,9 @@ export async function throughput(env: BenchEnv): Promise<Row[]> {
   const peer = env.peer?.target(env.upstream.port);
   const chunks = {
     parley: [] as number[], direct: [] as number[], relay: [] as number[], parleyCpu: [] as number[], relayCpu: [] as number[],
-    peer: [] as number[], peerCpu: [] as number[],
+    peer: [] as number[], peerCpu: [] as number[], scaled: [] as number[], scaledCpu: [] as number[],
   };
+  const scaledSubject = scaled && parleyTarget(scaled, scaledConversations!, false);
   for (let run = 0; run < opts.runs; run++) {
     env.log(`throughput: chunks, run ${run + 1}/${opts.runs}`);
     chunks.direct.push((await chunkRate(env.upstream.child.pid, direct, opts.fastStreams, opts.fastChunks)).rate);
@@ -102,6 +114,11 @@ export async function throughput(env: BenchEnv): Promise<Row[]> {
     const p = await chunkRate(parleyPid, subject, opts.fastStreams, opts.fastChunks);
     chunks.parley.push(p.rate);
     chunks.parleyCpu.push(p.cpu);
+    if (scaled) {
+      const s = await chunkRate(scaled.child.pid, scaledSubject!, opts.fastStreams, opts.fastChunks);
+      chunks.scaled.push(s.rate);
+      chunks.scaledCpu.push(s.cpu);
+    }
     if (peer && env.peer) {
       const k = await chunkRate(env.peer.child.pid, peer, opts.fastStreams, opts.fastChunks);
       chunks.peer.push(k.rate);
@@ -122,6 +139,30 @@ export async function throughput(env: BenchEnv): Promise<Row[]> {
       group: 'throughput', name: `server CPU per chunk delivered, ${peer.name}`, unit: 'µs',
       parley: spread(chunks.peerCpu), floor: spread(chunks.relayCpu), floorName: 'node:http relay',
       added: times(chunks.peerCpu, chunks.relayCpu), addedUnit: '×',
+    },
+  ] : [];
+  // The scaled-out form beside the embedded one: Parley's own process only (PostgreSQL's and Redis's CPU is theirs).
+  const embedded = 'Parley embedded (SQLite, in-process bus)';
+  const scaledRows: Row[] = scaled ? [
+    {
+      group: 'throughput', name: `sends/s on PostgreSQL + Redis (${opts.throughputClients} clients)`, unit: '1/s',
+      parley: spread(sends.scaled), floor: spread(sends.parley), floorName: embedded, added: ratio(sends.scaled, sends.parley), addedUnit: '% of floor',
+    },
+    {
+      group: 'throughput', name: 'server CPU per send on PostgreSQL + Redis (the Parley process)', unit: 'µs',
+      parley: spread(sends.scaledCpu), floor: spread(sends.parleyCpu), floorName: embedded, added: times(sends.scaledCpu, sends.parleyCpu), addedUnit: '×',
+    },
+    {
+      group: 'throughput', name: 'server CPU per send on PostgreSQL + Redis ÷ the node:http POST → JSON floor', unit: 'µs',
+      parley: spread(sends.scaledCpu), floor: spread(sends.floorCpu), floorName: 'node:http POST → JSON', added: times(sends.scaledCpu, sends.floorCpu), addedUnit: '×',
+    },
+    {
+      group: 'throughput', name: `chunks/s delivered on PostgreSQL + Redis`, unit: '1/s',
+      parley: spread(chunks.scaled), floor: spread(chunks.parley), floorName: embedded, added: ratio(chunks.scaled, chunks.parley), addedUnit: '% of floor',
+    },
+    {
+      group: 'throughput', name: 'server CPU per chunk delivered on PostgreSQL + Redis (the Parley process)', unit: 'µs',
+      parley: spread(chunks.scaledCpu), floor: spread(chunks.parleyCpu), floorName: embedded, added: times(chunks.scaledCpu, chunks.parleyCpu), addedUnit: '×',
     },
   ] : [];
   return [
@@ -161,5 +202,6 @@ export async function throughput(env: BenchEnv): Promise<Row[]> {
       added: chunkCpu, addedUnit: '×', target: '≤ 2.5×', met: chunkCpu.median <= 2.5,
     },
     ...peerRows,
+    ...scaledRows,
   ];
 }

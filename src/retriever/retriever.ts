@@ -1,3 +1,20 @@
+import type { Logger } from '../domain/logger.js';
+import type { Embedder } from './embeddings/embedder.js';
+
+/** What every adapter is opened with (see open-retriever.ts). */
+export interface RetrieverOptions {
+  /** Turns on hybrid retrieval: passages embedded too, fused with full-text hits. */
+  embedder?: Embedder;
+  log?: Logger;
+  /** Below this cosine similarity a passage is no vector hit. */
+  minSimilarity?: number;
+  /**
+   * The relevance floor, 0 to 1: the least share of a question's weight (its terms, each by its
+   * rarity) that a passage must contain to be found by full text. 0 lets any shared word through.
+   */
+  minRelevance?: number;
+}
+
 /** A document's text as the retriever indexes it. */
 export interface IndexedDocument {
   accountId: number;

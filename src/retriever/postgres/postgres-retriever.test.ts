@@ -3,21 +3,12 @@ import { openPostgres, type PgPool } from '../../store/postgres/postgres-databas
 import { retrieverContract } from '../../../test/retriever/retriever-contract.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../../test/support/test-services.js';
 import type { Embedder } from '../embeddings/embedder.js';
+import { lettersEmbedder as letters } from '../../../test/retriever/letters-embedder.js';
 import { RETRIEVER_MIGRATIONS } from './retriever-migrations.js';
 import { postgresRetriever } from './postgres-retriever.js';
 
 const available = await postgresAvailable();
 
-/** Bag-of-letters vectors: crude, but deterministic and enough to exercise the fusion path. */
-const letters: Embedder = {
-  async embed(texts) {
-    return texts.map((t) => {
-      const v = new Float32Array(26);
-      for (const c of t.toLowerCase()) if (c >= 'a' && c <= 'z') v[c.charCodeAt(0) - 97]++;
-      return v;
-    });
-  },
-};
 
 describe.runIf(available)('the PostgreSQL retriever', () => {
   let database: TestDatabase;

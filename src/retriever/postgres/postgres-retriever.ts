@@ -1,11 +1,10 @@
-import type { Logger } from '../../domain/logger.js';
 import type { PgPool, PgQueryable } from '../../store/postgres/postgres-database.js';
-import { dot, normalize, type Embedder } from '../embeddings/embedder.js';
+import { dot, normalize } from '../embeddings/embedder.js';
 import { queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
 import { DEFAULT_MIN_RELEVANCE, inverseDocumentFrequency, rankByRelevance } from '../relevance.js';
-import type { RetrievedPassage, Retriever, RetrieveQuery } from '../retriever.js';
+import type { RetrievedPassage, Retriever, RetrieverOptions, RetrieveQuery } from '../retriever.js';
 import { splitPassages } from '../split-passages.js';
 import { params, termQuery } from './term-query.js';
 
@@ -21,12 +20,6 @@ const MIN_CANDIDATES = 20;
 const CANDIDATES_PER_RESULT = 4;
 const DEFAULT_MIN_SIMILARITY = 0.25;
 
-export interface PostgresRetrieverOptions {
-  embedder?: Embedder;
-  log?: Logger;
-  minSimilarity?: number;
-  minRelevance?: number;
-}
 
 /**
  * Retrieval in PostgreSQL with its own text search: a weighted `tsvector` per passage under a GIN
@@ -34,7 +27,7 @@ export interface PostgresRetrieverOptions {
  * the SQLite adapter (relevance.ts), fused with cosine similarity when an embedder is given. The
  * vectors are `real[]` compared here (pgvector is not required).
  */
-export function postgresRetriever(pool: PgPool, options: PostgresRetrieverOptions = {}): Retriever & { close(): Promise<void> } {
+export function postgresRetriever(pool: PgPool, options: RetrieverOptions = {}): Retriever & { close(): Promise<void> } {
   const { embedder, log } = options;
   const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
   const minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;

@@ -2,20 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../store/sqlite/sqlite-database.js';
 import { retrieverContract } from '../../../test/retriever/retriever-contract.js';
 import { sqliteRetriever } from './sqlite-retriever.js';
-import type { Embedder } from '../embeddings/embedder.js';
+import { lettersEmbedder as letters } from '../../../test/retriever/letters-embedder.js';
 
 retrieverContract('sqlite (full text)', async () => sqliteRetriever(openSqlite(':memory:')));
 
-/** Bag-of-letters vectors: crude, but deterministic and enough to exercise the fusion path. */
-const letters: Embedder = {
-  async embed(texts) {
-    return texts.map((t) => {
-      const v = new Float32Array(26);
-      for (const c of t.toLowerCase()) if (c >= 'a' && c <= 'z') v[c.charCodeAt(0) - 97]++;
-      return v;
-    });
-  },
-};
 retrieverContract('sqlite (hybrid)', async () => sqliteRetriever(openSqlite(':memory:'), { embedder: letters }));
 
 describe('sqliteRetriever relevance floor', () => {

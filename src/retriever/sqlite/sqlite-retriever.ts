@@ -1,9 +1,8 @@
-import type { Logger } from '../../domain/logger.js';
-import { dot, normalize, type Embedder } from '../embeddings/embedder.js';
+import { dot, normalize } from '../embeddings/embedder.js';
 import { ftsQueryOf, ftsString, queryTerms } from '../fts-query.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
 import { DEFAULT_MIN_RELEVANCE, inverseDocumentFrequency, rankByRelevance } from '../relevance.js';
-import type { RetrievedPassage, Retriever } from '../retriever.js';
+import type { RetrievedPassage, Retriever, RetrieverOptions } from '../retriever.js';
 import { identifierWords } from '../identifier-words.js';
 import { splitPassages, type Passage } from '../split-passages.js';
 
@@ -42,17 +41,8 @@ const COMMON_TERMS_FROM_PASSAGES = 2000;
 /** How many candidates each method brings to the fusion, per result wanted. */
 const CANDIDATES_PER_RESULT = 4;
 
-export interface SqliteRetrieverOptions {
-  embedder?: Embedder;
-  log?: Logger;
-  /** Below this cosine similarity a passage is no vector hit. */
-  minSimilarity?: number;
-  /**
-   * The relevance floor, 0 to 1: the least share of a question's weight (its terms, each by its
-   * rarity) that a passage must contain to be found by full text. 0 lets any shared word through.
-   */
-  minRelevance?: number;
-}
+/** The SQLite adapter takes the options every adapter does. */
+export type SqliteRetrieverOptions = RetrieverOptions;
 
 /**
  * Retrieval over the store's own SQLite database (tables `passages` and `passages_fts`, see

@@ -1,5 +1,6 @@
 import { ReplyBuffer } from '../reply-buffer.js';
 import type { StreamBus } from '../stream-bus.js';
+import { stopListeners } from '../stop-listeners.js';
 
 /**
  * The embedded bus: replies live in this process's memory while they are generated, and for
@@ -14,7 +15,7 @@ export function memoryStreamBus(options: { retainMs?: number } = {}): StreamBus 
   const retainMs = options.retainMs ?? 2_000;
   const replies = new Map<number, ReplyBuffer>();
   const timers = new Set<NodeJS.Timeout>();
-  let stopListeners: ((replyId: number) => void)[] = [];
+  const stops = stopListeners();
   return {
     open(replyId) {
       const live = new ReplyBuffer();
@@ -37,19 +38,14 @@ export function memoryStreamBus(options: { retainMs?: number } = {}): StreamBus 
       return replies.get(replyId);
     },
     async requestStop(replyId) {
-      for (const l of stopListeners) l(replyId);
+      stops.emit(replyId);
     },
-    onStop(listener) {
-      stopListeners = [...stopListeners, listener];
-      return () => {
-        stopListeners = stopListeners.filter((l) => l !== listener);
-      };
-    },
+    onStop: (listener) => stops.add(listener),
     async close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       replies.clear();
-      stopListeners = [];
+      stops.clear();
     },
   };
 }

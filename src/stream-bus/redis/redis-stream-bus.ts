@@ -4,6 +4,7 @@ import { ReplyBuffer } from '../reply-buffer.js';
 import type { ReplyPublisher, StreamBus } from '../stream-bus.js';
 import { applyEntry, ENDED, OPENED, TEXT, TEXT_END } from './redis-entries.js';
 import { RedisFollower, type RemoteReply } from './redis-follower.js';
+import { stopListeners } from '../stop-listeners.js';
 
 export interface RedisStreamBusOptions {
   url: string;
@@ -55,11 +56,11 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
   await follower.identify();
   blocker.on('ready', () => void follower.identify().catch(onError));
 
-  let stopListeners: ((replyId: number) => void)[] = [];
+  const stops = stopListeners();
   subscriber.on('message', (channel: string, message: string) => {
     if (channel !== stopChannel) return;
     const replyId = Number(message);
-    for (const l of stopListeners) l(replyId);
+    stops.emit(replyId);
   });
   await subscriber.subscribe(stopChannel);
 
@@ -135,17 +136,12 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
     async requestStop(replyId) {
       await commands.publish(stopChannel, String(replyId));
     },
-    onStop(listener) {
-      stopListeners = [...stopListeners, listener];
-      return () => {
-        stopListeners = stopListeners.filter((l) => l !== listener);
-      };
-    },
+    onStop: (listener) => stops.add(listener),
     async close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       publishing.clear();
-      stopListeners = [];
+      stops.clear();
       await follower.close();
       await Promise.allSettled([commands.quit(), subscriber.quit()]);
     },

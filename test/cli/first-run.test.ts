@@ -83,3 +83,26 @@ describe('start-up errors', { timeout: 60_000 }, () => {
     expect(badHost.stderr).toBe('parley: cannot listen on 10.255.255.1:0: this machine has no such address (set HOST to one of its addresses, or 0.0.0.0)\n');
   });
 });
+
+describe('the start-up warning about bots\' models', { timeout: 120_000 }, () => {
+  let dataDir: string;
+  let server: Served | undefined;
+  beforeAll(() => {
+    ensureBuilt();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'parley-warning-'));
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('says a bot naming a model answers in extractive mode when no model is configured, not that it will fail', async () => {
+    const withModel = { LLM_BASE_URL: 'http://127.0.0.1:9/v1', LLM_MODEL: 'gpt-x' };
+    const account = JSON.parse(runCli(['account', 'create', '--name', 'w', '--json'], dataDir).stdout).id;
+    expect(runCli(['bot', 'create', '--account', account, '--name', 'b', '--model', 'gpt-x'], dataDir, withModel).status).toBe(0);
+    server = await serve(dataDir);
+    await expect.poll(() => server!.stdout(), { timeout: 5000 }).toMatch(/extractive mode/);
+    expect(server.stdout()).toMatch(/bots name a model but none is configured: they answer in extractive mode/);
+    expect(server.stdout()).not.toMatch(/will fail/);
+  });
+});

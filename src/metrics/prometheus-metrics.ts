@@ -69,11 +69,19 @@ export function prometheusMetrics(sources: MetricsSources): PrometheusMetrics {
   // Every outcome shows from the start, at 0, so that rate() works before the first failure.
   for (const outcome of ['done', 'failed', 'stopped']) replies.inc({ outcome }, 0);
 
+  // Every request counts here: each label set's children are looked up once, not hashed per request.
+  const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
   return {
     registry,
     request(method, route, status, seconds) {
-      requests.inc({ route, method, status: String(status) });
-      requestSeconds.observe({ route }, seconds);
+      const key = `${method} ${status} ${route}`;
+      let c = children.get(key);
+      if (!c) {
+        c = { count: requests.labels({ route, method, status: String(status) }), time: requestSeconds.labels({ route }) };
+        children.set(key, c);
+      }
+      c.count.inc();
+      c.time.observe(seconds);
     },
     firstChunk: (ms) => firstChunk.observe(ms / 1000),
     replyEnded(outcome, ms) {

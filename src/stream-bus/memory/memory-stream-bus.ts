@@ -1,5 +1,6 @@
 import { ReplyBuffer } from '../reply-buffer.js';
 import type { StreamBus } from '../stream-bus.js';
+import { retentionTimers } from '../retention-timers.js';
 import { stopListeners } from '../stop-listeners.js';
 
 /**
@@ -14,7 +15,7 @@ import { stopListeners } from '../stop-listeners.js';
 export function memoryStreamBus(options: { retainMs?: number } = {}): StreamBus {
   const retainMs = options.retainMs ?? 2_000;
   const replies = new Map<number, ReplyBuffer>();
-  const timers = new Set<NodeJS.Timeout>();
+  const retention = retentionTimers();
   const stops = stopListeners();
   return {
     open(replyId) {
@@ -25,12 +26,9 @@ export function memoryStreamBus(options: { retainMs?: number } = {}): StreamBus 
         end: async (ending) => {
           if (live.ended) return;
           live.end(ending);
-          const timer = setTimeout(() => {
-            timers.delete(timer);
+          retention.after(retainMs, () => {
             if (replies.get(replyId) === live) replies.delete(replyId);
-          }, retainMs);
-          timer.unref();
-          timers.add(timer);
+          });
         },
       };
     },
@@ -42,8 +40,7 @@ export function memoryStreamBus(options: { retainMs?: number } = {}): StreamBus 
     },
     onStop: (listener) => stops.add(listener),
     async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      retention.clear();
       replies.clear();
       stops.clear();
     },

@@ -4,6 +4,7 @@ import { ReplyBuffer } from '../reply-buffer.js';
 import type { ReplyPublisher, StreamBus } from '../stream-bus.js';
 import { applyEntry, ENDED, OPENED, TEXT, TEXT_END } from './redis-entries.js';
 import { RedisFollower, type RemoteReply } from './redis-follower.js';
+import { retentionTimers } from '../retention-timers.js';
 import { stopListeners } from '../stop-listeners.js';
 
 export interface RedisStreamBusOptions {
@@ -66,7 +67,7 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
 
   /** Replies generated here, served to this process's readers from here. */
   const publishing = new Map<number, ReplyBuffer>();
-  const timers = new Set<NodeJS.Timeout>();
+  const retention = retentionTimers();
 
   function open(replyId: number): ReplyPublisher {
     const key = keyOf(replyId);
@@ -96,12 +97,9 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
         if (local.ended) return;
         flush();
         local.end(ending);
-        const timer = setTimeout(() => {
-          timers.delete(timer);
+        retention.after(retainMs, () => {
           if (publishing.get(replyId) === local) publishing.delete(replyId);
-        }, retainMs);
-        timer.unref();
-        timers.add(timer);
+        });
         try {
           await commands.multi().xadd(key, '*', ENDED, JSON.stringify(ending)).pexpire(key, retainMs).exec();
         } catch (err) {
@@ -138,8 +136,7 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
     },
     onStop: (listener) => stops.add(listener),
     async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      retention.clear();
       publishing.clear();
       stops.clear();
       await follower.close();

@@ -25,9 +25,6 @@ import { signedUrlRoutes, uploadTargetRoutes } from './routes/uploads.js';
 /** Health checks and scrapes: not logged at `info`. */
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** The stream URLs' route, as the metrics name it. */
-const STREAM_ROUTE = '/stream/:token';
-
 /**
  * The HTTP face of Parley: the Cody API under /api/v1, the stream URLs, health checks, the
  * playground at /; a process serves those its role names (PARLEY_ROLE), health checks always.
@@ -55,9 +52,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
         // node:http checks the two bounds above this often (30 s by default): short bounds, checked soon.
         connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersMs / 4))),
       }, function (this: Server, req, res) {
-        if (!serveStream.call(this, req, res)) return handler(req, res);
-        const startedAt = performance.now();
-        res.once('close', () => deps.metrics.request(req.method ?? 'GET', STREAM_ROUTE, res.statusCode, (performance.now() - startedAt) / 1000));
+        if (!serveStream.call(this, req, res)) handler(req, res);
       });
       server.keepAliveTimeout = keepAliveMs;
       return server;
@@ -82,9 +77,12 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     const route = request.routeOptions.url;
     // Counted by the route's pattern, so that ids and tokens never become label values.
     deps.metrics.request(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    // Probes every few seconds would drown the log: they are logged at debug level only.
+    // Probes every few seconds would drown the log: they are logged at debug level only. The line
+    // is built only when its level is on (servers under load often run at `warn`).
     const level = route !== undefined && QUIET_ROUTES.has(route) ? 'debug' : 'info';
-    request.log[level]({ req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) }, 'request');
+    if (deps.log.isLevelEnabled(level)) {
+      request.log[level]({ req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) }, 'request');
+    }
     done();
   });
   registerErrorHandling(app);

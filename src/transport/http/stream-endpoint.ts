@@ -20,6 +20,8 @@ const STREAM_HEADERS = {
 };
 
 const PREFIX = '/stream/';
+/** The stream URLs' route, as the metrics name it (never the token). */
+const STREAM_ROUTE = '/stream/:token';
 
 /**
  * The stream URL: a capability (no API key), answering the seed's protocol — `[START]`, one
@@ -42,13 +44,18 @@ export function streamEndpoint(deps: RouteDeps): (this: Server, req: IncomingMes
     const id = requestIdOf(req);
     const started = performance.now();
     const { log } = deps;
-    // One line per request, once it is over (for a stream: once it closed), as for the API's.
-    if (log.isLevelEnabled('info')) {
-      res.once('close', () => log.info({
-        reqId: id, req: { method, url, host: req.headers.host, remoteAddress: req.socket.remoteAddress },
-        res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started),
-      }, 'request'));
-    }
+    // Once the stream closed: its metrics, and one log line as for the API's requests.
+    const logged = log.isLevelEnabled('info');
+    res.once('close', () => {
+      const ms = performance.now() - started;
+      deps.metrics.request(method ?? 'GET', STREAM_ROUTE, res.statusCode, ms / 1000);
+      if (logged) {
+        log.info({
+          reqId: id, req: { method, url, host: req.headers.host, remoteAddress: req.socket.remoteAddress },
+          res: { statusCode: res.statusCode }, responseTime: Math.round(ms),
+        }, 'request');
+      }
+    });
     // As fastify's return503OnClosing: a server that is shutting down opens nothing new.
     if (!this.listening) {
       writeError(res, id, new ApiError(503, 'The server is shutting down.', 'closing', { expose: true }), { connection: 'close' });

@@ -5,9 +5,11 @@ import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { openAiEmbedder } from './embeddings/openai-embedder.js';
+import { postgresPassagePresence } from './postgres/postgres-passage-presence.js';
 import { postgresRetriever } from './postgres/postgres-retriever.js';
 import { RETRIEVER_MIGRATIONS } from './postgres/retriever-migrations.js';
 import type { Retriever } from './retriever.js';
+import { sqlitePassagePresence } from './sqlite/sqlite-passage-presence.js';
 import { sqliteRetriever } from './sqlite/sqlite-retriever.js';
 
 /** The embedder EMBEDDINGS_* configure, if any. */
@@ -24,8 +26,12 @@ export function embedderFor(config: KnowledgeConfig): Embedder | undefined {
 export async function openRetriever(databaseUrl: string, store: Store, config: KnowledgeConfig, log: Logger): Promise<Retriever> {
   const common = { embedder: embedderFor(config), log, minSimilarity: config.embeddings.minSimilarity, minRelevance: config.retrievalMinRelevance };
   if (isPostgresUrl(databaseUrl)) {
-    return postgresRetriever(await openPostgres(databaseUrl, { maxConnections: 5 }, RETRIEVER_MIGRATIONS), common);
+    const pool = await openPostgres(databaseUrl, { maxConnections: 5 }, RETRIEVER_MIGRATIONS);
+    return { ...postgresRetriever(pool, common), holdsPassages: postgresPassagePresence(pool) };
   }
-  if ('db' in store) return sqliteRetriever((store as SqliteStore).db, common);
+  if ('db' in store) {
+    const { db } = store as SqliteStore;
+    return { ...sqliteRetriever(db, common), holdsPassages: sqlitePassagePresence(db) };
+  }
   throw new Error('no retriever adapter for this store');
 }

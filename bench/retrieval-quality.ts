@@ -24,6 +24,7 @@ const documents = new URL('../test/fixtures/readmes/', import.meta.url);
 const sets: [string, URL][] = [
   ['tuning (test suite)', new URL('../test/fixtures/readme-questions.json', import.meta.url)],
   ['held-out', new URL('./fixtures/readme-questions-held-out.json', import.meta.url)],
+  ['second held-out', new URL('../test/fixtures/readme-questions-second-held-out.json', import.meta.url)],
 ];
 
 const rows: [string, EvalReport][] = [];

@@ -5,6 +5,7 @@ import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { openAiEmbedder } from './embeddings/openai-embedder.js';
+import { openPassageVectors } from './postgres/passage-vectors.js';
 import { postgresPassagePresence } from './postgres/postgres-passage-presence.js';
 import { postgresRetriever } from './postgres/postgres-retriever.js';
 import { RETRIEVER_MIGRATIONS } from './postgres/retriever-migrations.js';
@@ -27,7 +28,10 @@ export async function openRetriever(databaseUrl: string, store: Store, config: K
   const common = { embedder: embedderFor(config), log, minSimilarity: config.embeddings.minSimilarity, minRelevance: config.retrievalMinRelevance };
   if (isPostgresUrl(databaseUrl)) {
     const pool = await openPostgres(databaseUrl, { maxConnections: 5 }, RETRIEVER_MIGRATIONS);
-    return { ...postgresRetriever(pool, common), holdsPassages: postgresPassagePresence(pool) };
+    // pgvector matters only when there are vectors to compare.
+    const vectors = common.embedder ? await openPassageVectors(pool, log) : undefined;
+    if (vectors) log.info({ method: vectors.method }, `passage vectors compared by ${vectors.method}`);
+    return { ...postgresRetriever(pool, { ...common, vectors }), holdsPassages: postgresPassagePresence(pool) };
   }
   if ('db' in store) {
     const { db } = store as SqliteStore;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queryTerms, toFtsQuery } from './fts-query.js';
+import { namedTerms, queryTerms, toFtsQuery } from './fts-query.js';
 
 describe('toFtsQuery', () => {
   it('quotes each word, a word of five letters or more as a prefix, and drops the common ones', () => {
@@ -28,5 +28,13 @@ describe('queryTerms', () => {
   });
   it('drops the halves of contractions', () => {
     expect(queryTerms("Why doesn't the server's port open?")).toEqual(['server', 'port', 'open']);
+  });
+});
+
+describe('namedTerms', () => {
+  it('finds the names of a question: capitalised where no sentence begins, or with a capital inside', () => {
+    expect([...namedTerms('How do I deploy a Django app to Heroku?')]).toEqual(['django', 'heroku']);
+    expect([...namedTerms('Resize images with ImageMagick on a GPU. What about iOS?')]).toEqual(['imagemagick', 'gpu', 'ios']);
+    expect([...namedTerms('"Should" I commit my .env file?')]).toEqual([]);
   });
 });

@@ -28,6 +28,29 @@ export function queryTerms(text: string): string[] {
   return (content.length ? content : words).slice(0, MAX_TERMS);
 }
 
+/** Marks that end a sentence: the word after one is capitalised as the sentence's first, not as a name. */
+const SENTENCE_END = /[.!?:;]\s*$/;
+
+/**
+ * The terms of a question written as names (as queryTerms gives them, lower-cased): with a capital
+ * inside (`GraphQL`, `ImageMagick`, `GPU`) or a capital first letter where a sentence does not
+ * begin (`Heroku`, `Django`). A question about a named thing the knowledge base never mentions is
+ * about something else (see relevance.ts).
+ */
+export function namedTerms(text: string): Set<string> {
+  const source = text.normalize('NFKC').replace(CONTRACTION, '');
+  const names = new Set<string>();
+  for (const m of source.matchAll(TOKEN)) {
+    const word = m[0];
+    if (word.length < 2) continue; // `I`, `A`
+    const before = source.slice(0, m.index).replace(/["'“‘(\[]+$/u, '');
+    const sentenceStart = !before.trim() || SENTENCE_END.test(before);
+    const innerCapital = /\p{Lu}/u.test(word.slice(1));
+    if ((innerCapital && /\p{Ll}|\p{Lu}.*\p{Lu}/u.test(word)) || (!sentenceStart && /^\p{Lu}/u.test(word))) names.add(word.toLowerCase());
+  }
+  return names;
+}
+
 /** A word at least this long also finds the longer words it begins (`async` → `asynchronous`). */
 const PREFIX_FROM_LETTERS = 5;
 

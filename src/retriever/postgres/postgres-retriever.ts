@@ -1,9 +1,9 @@
 import type { PgPool, PgQueryable } from '../../store/postgres/postgres-database.js';
 import { dot, normalize } from '../embeddings/embedder.js';
-import { queryTerms } from '../fts-query.js';
+import { namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
-import { DEFAULT_MIN_RELEVANCE, inverseDocumentFrequency, rankByRelevance } from '../relevance.js';
+import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
 import type { RetrievedPassage, Retriever, RetrieverOptions, RetrieveQuery } from '../retriever.js';
 import { splitPassages } from '../split-passages.js';
 import { params, termQuery } from './term-query.js';
@@ -64,7 +64,7 @@ export function postgresRetriever(pool: PgPool, options: RetrieverOptions = {}):
   }
 
   /** The candidates that reach the relevance floor, best first (relevance.ts, as the SQLite adapter). */
-  async function relevant(rows: Row[], terms: string[]): Promise<Row[]> {
+  async function relevant(rows: Row[], terms: string[], named: Set<string>): Promise<Row[]> {
     if (!rows.length) return rows;
     const ps = params();
     const ids = ps.add(rows.map((r) => r.id));
@@ -80,7 +80,7 @@ export function postgresRetriever(pool: PgPool, options: RetrieverOptions = {}):
        FROM retriever_passages p WHERE p.id = ANY(${ids}::bigint[])`, ps.values);
     const total = stats.total as number;
     const set = (key: string) => new Set((stats[key] as number[] | null) ?? []);
-    const weights = terms.map((_, i) => inverseDocumentFrequency(total, stats[`n${i}`] as number));
+    const weights = termWeights(total, terms.map((_, i) => stats[`n${i}`] as number), terms.map((t) => named.has(t)));
     const anywhere = terms.map((_, i) => set(`any${i}`));
     const inText = terms.map((_, i) => set(`text${i}`));
     const inName = terms.map((_, i) => set(`name${i}`));
@@ -157,7 +157,7 @@ export function postgresRetriever(pool: PgPool, options: RetrieverOptions = {}):
       const perMethod = embedder ? q.limit * CANDIDATES_PER_RESULT : q.limit;
       const candidates = Math.max(MIN_CANDIDATES, perMethod);
       const found = terms.length ? await fullText(q, terms, candidates) : [];
-      const textRows = (await relevant(found, terms)).slice(0, perMethod);
+      const textRows = (await relevant(found, terms, namedTerms(q.query))).slice(0, perMethod);
       if (!embedder) return textRows.map((r) => toPassage(r, r.score));
       const vectorIds = await vectorSearch(q, candidates);
       if (!vectorIds) return textRows.slice(0, q.limit).map((r) => toPassage(r, r.score));

@@ -1,4 +1,4 @@
-import { STOP_WORDS } from './stop-words.js';
+import { isStopWord } from './stop-words.js';
 
 const MAX_TERMS = 32;
 
@@ -24,7 +24,7 @@ export function toFtsQuery(text: string): string | undefined {
 /** The terms of a question worth searching for: lower-cased, deduplicated, stop words dropped. */
 export function queryTerms(text: string): string[] {
   const words = [...new Set(text.normalize('NFKC').toLowerCase().replace(CONTRACTION, '').match(TOKEN) ?? [])];
-  const content = words.filter((w) => !STOP_WORDS.has(w));
+  const content = words.filter((w) => !isStopWord(w));
   return (content.length ? content : words).slice(0, MAX_TERMS);
 }
 

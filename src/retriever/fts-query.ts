@@ -55,6 +55,15 @@ export function namedTerms(text: string): Set<string> {
 const PREFIX_FROM_LETTERS = 5;
 
 /**
+ * A second beginning a long word is also searched by. The stemmers (Porter, Snowball) turn a final
+ * `y` into `i` (`expiry` → `expiri`), which then begins none of the word's relatives (`expires`,
+ * `expiration` → `expir`): the word without its `y` finds them.
+ */
+export function prefixRoot(word: string): string {
+  return word.length > PREFIX_FROM_LETTERS ? word.replace(/y$/, '') : word;
+}
+
+/**
  * Terms as an FTS5 query of quoted strings joined with OR; undefined for none. A quoted term of
  * several parts (`"4.90"`) is an FTS5 phrase: its parts must stand side by side, whole.
  */
@@ -69,7 +78,10 @@ export function ftsQueryOf(terms: string[]): string | undefined {
  */
 export function ftsString(term: string): string {
   const quoted = `"${term.replace(/"/g, '""')}"`;
-  if (term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term)) return `${quoted}*`;
+  if (term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term)) {
+    const root = prefixRoot(term);
+    return root === term ? `${quoted}*` : `(${quoted}* OR "${root}"*)`;
+  }
   // Numbers stay as written: 4.90 is not 490.
   const joined = /\p{L}/u.test(term) ? term.replace(/[._:/@+-]/g, '') : term;
   return joined !== term ? `(${quoted} OR "${joined}")` : quoted;

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { StreamBus } from '../stream-bus/stream-bus.js';
+import { failedEnding, type StreamBus } from '../stream-bus/stream-bus.js';
 import type { Logger } from './logger.js';
 
 export const INTERRUPTED_MESSAGE = 'The reply was interrupted because the server stopped while generating it.';
@@ -56,7 +56,7 @@ export class ExpiredReplies {
     for (const id of ids) {
       // This process's own, when it could not renew in time: its generation ends it on the bus.
       if (generations.lose(id, INTERRUPTED_MESSAGE)) continue;
-      await bus.open(id).end({ error: INTERRUPTED_MESSAGE })
+      await bus.open(id).end(failedEnding(INTERRUPTED_MESSAGE))
         .catch((err: unknown) => log.error({ err, replyId: id }, 'could not end the stream of a reply whose process died'));
     }
     if (ids.length) log.warn({ count: ids.length, replyIds: ids }, 'failed replies whose process stopped renewing their lease');

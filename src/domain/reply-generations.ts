@@ -4,7 +4,7 @@ import type { ChatMessage, ChatRequest } from '../chat-model/chat-model.js';
 import type { Moderator } from '../moderation/moderator.js';
 import type { Retriever } from '../retriever/retriever.js';
 import type { Store } from '../store/store.js';
-import type { ReplyFeed, ReplyPublisher, StreamBus } from '../stream-bus/stream-bus.js';
+import { failedEnding, type ReplyFeed, type ReplyPublisher, type StreamBus } from '../stream-bus/stream-bus.js';
 import type { Bot, Message, MessageSource, SourceRef, TokenUsage } from './entities.js';
 import { EXTRACTIVE_PASSAGES, extractiveAnswer, wordPieces } from './extractive-answer.js';
 import { groundingMessage, sourcesOf } from './grounding.js';
@@ -309,7 +309,7 @@ export class ReplyGenerations {
     let recorded: MessageSource[] | undefined;
     if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
     // The reply is stored already: a bus that lost its end leaves readers to the store's copy.
-    await publisher.end({ error, usage: usage ?? undefined, sources: recorded })
+    await publisher.end(failed ? failedEnding(content) : { outcome: 'done', usage: usage ?? undefined, sources: recorded })
       .catch((err: unknown) => log.error({ err, replyId: job.reply.id }, 'the stream bus could not carry the reply'));
     if (await userFlagged?.catch(() => false)) await store.messages.setFlagged(job.user.id).catch(() => {});
     this.metrics.replyEnded(failed ? 'failed' : run.stopped ? 'stopped' : 'done', Date.now() - run.startedAt);

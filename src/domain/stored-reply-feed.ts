@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { FeedChunk, FeedRead, ReplyFeed } from '../stream-bus/stream-bus.js';
+import { failedEnding, type FeedChunk, type FeedRead, type ReplyEnding, type ReplyFeed } from '../stream-bus/stream-bus.js';
 import type { Message, MessageSource } from './entities.js';
 
 /** Replayed text goes out in pieces of about this many code units: few events, none huge. */
@@ -44,10 +44,10 @@ export function storedReplyFeed(store: Store, first: Message, pollMs = 500, sour
 
   return {
     read(offset: number): FeedRead {
-      if (message.status === 'failed') return { chunks: [], ending: { error: message.content } };
+      if (message.status === 'failed') return { chunks: [], ending: failedEnding(message.content) };
       const chunks = pieces(message.content, offset);
-      const ending = message.status === 'done'
-        ? { usage: message.usage ?? undefined, sources: sources.length ? sources : undefined }
+      const ending: ReplyEnding | undefined = message.status === 'done'
+        ? { outcome: 'done', usage: message.usage ?? undefined, sources: sources.length ? sources : undefined }
         : undefined;
       return { chunks, ending };
     },

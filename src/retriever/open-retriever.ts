@@ -5,6 +5,7 @@ import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { openAiEmbedder } from './embeddings/openai-embedder.js';
+import { openPassageVectors } from './postgres/passage-vectors.js';
 import { postgresRetriever } from './postgres/postgres-retriever.js';
 import { RETRIEVER_MIGRATIONS } from './postgres/retriever-migrations.js';
 import type { Retriever } from './retriever.js';
@@ -24,7 +25,11 @@ export function embedderFor(config: KnowledgeConfig): Embedder | undefined {
 export async function openRetriever(databaseUrl: string, store: Store, config: KnowledgeConfig, log: Logger): Promise<Retriever> {
   const common = { embedder: embedderFor(config), log, minSimilarity: config.embeddings.minSimilarity, minRelevance: config.retrievalMinRelevance };
   if (isPostgresUrl(databaseUrl)) {
-    return postgresRetriever(await openPostgres(databaseUrl, { maxConnections: 5 }, RETRIEVER_MIGRATIONS), common);
+    const pool = await openPostgres(databaseUrl, { maxConnections: 5 }, RETRIEVER_MIGRATIONS);
+    // pgvector matters only when there are vectors to compare.
+    const vectors = common.embedder ? await openPassageVectors(pool, log) : undefined;
+    if (vectors) log.info({ method: vectors.method }, `passage vectors compared by ${vectors.method}`);
+    return postgresRetriever(pool, { ...common, vectors });
   }
   if ('db' in store) return sqliteRetriever((store as SqliteStore).db, common);
   throw new Error('no retriever adapter for this store');

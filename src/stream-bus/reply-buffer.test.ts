@@ -52,18 +52,18 @@ describe('ReplyBuffer', () => {
   it('has no ending until the generation ends it, then the same ending for every reader', () => {
     const { pub, feed } = published();
     expect(feed.read(0).ending).toBeUndefined();
-    pub.end({ usage: { promptTokens: 3, completionTokens: 4 } });
-    expect(feed.read(0).ending).toEqual({ usage: { promptTokens: 3, completionTokens: 4 } });
-    expect(feed.read(full.length)).toEqual({ chunks: [], ending: { usage: { promptTokens: 3, completionTokens: 4 } } });
+    pub.end({ outcome: 'done', usage: { promptTokens: 3, completionTokens: 4 } });
+    expect(feed.read(0).ending).toEqual({ outcome: 'done', usage: { promptTokens: 3, completionTokens: 4 } });
+    expect(feed.read(full.length)).toEqual({ chunks: [], ending: { outcome: 'done', usage: { promptTokens: 3, completionTokens: 4 } } });
   });
 
   it('ignores text appended after the end, and a second end', () => {
     const { pub, feed } = published();
-    pub.end({ error: 'boom' });
+    pub.end({ outcome: 'failed', reason: 'boom' });
     pub.append('late');
-    pub.end({});
+    pub.end({ outcome: 'done' });
     expect(textOf(feed.read(0))).toBe(full);
-    expect(feed.read(0).ending).toEqual({ error: 'boom' });
+    expect(feed.read(0).ending).toEqual({ outcome: 'failed', reason: 'boom' });
   });
 
   it('ignores empty pieces (they would repeat an id)', () => {
@@ -84,7 +84,7 @@ describe('ReplyBuffer', () => {
     pub.append('x');
     unwatchB();
     pub.append('y');
-    pub.end({});
+    pub.end({ outcome: 'done' });
     pub.append('z');
     expect(a).toBe(3);
     expect(b).toBe(1);
@@ -103,7 +103,7 @@ describe('ReplyBuffer', () => {
     b();
     expect(seen).toEqual([true, false]);
     buf.watch(() => {});
-    buf.end({});
+    buf.end({ outcome: 'done' });
     expect(seen).toEqual([true, false, true, false]);
   });
 

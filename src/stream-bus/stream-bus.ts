@@ -1,12 +1,19 @@
 import type { MessageSource, TokenUsage } from '../domain/entities.js';
 
-/** How a reply ended, beyond its text. */
-export interface ReplyEnding {
-  /** Set when generation failed: a readable reason. */
-  error?: string;
-  usage?: TokenUsage;
-  /** The documents the reply drew on. */
-  sources?: MessageSource[];
+/**
+ * How a reply ended, beyond its text: it was written (to its end, or until it was stopped), with
+ * what it cost and what it drew on; or it failed, for a reason a person can read.
+ */
+export type ReplyEnding =
+  | { outcome: 'done'; usage?: TokenUsage; sources?: MessageSource[] }
+  | { outcome: 'failed'; reason: string };
+
+/** The ending of a reply that failed. */
+export const failedEnding = (reason: string): ReplyEnding => ({ outcome: 'failed', reason });
+
+/** For a `switch` over a union that has handled every case: a case added later fails to compile here. */
+export function unhandled(value: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
 }
 
 /** A piece of reply text and the reply's length (UTF-16 code units) once it is added. */

@@ -17,7 +17,7 @@ export function documentJson(d: Document, baseUrl: string) {
     id,
     name: d.name,
     // The published values are syncing, synced and sync_failed; the store says `failed`.
-    status: d.status === 'failed' ? 'sync_failed' : d.status,
+    status: d.status === 'failed' ? ('sync_failed' as const) : d.status,
     content_url: `${baseUrl}/api/v1/documents/${id}/content`,
     folder_id: encodeId('folder', d.folderId),
     created_at: seconds(d.createdAt),

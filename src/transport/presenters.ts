@@ -45,7 +45,7 @@ export function conversationJson(c: Conversation) {
 export function sourceJson(s: MessageSource, baseUrl: string) {
   const documentId = encodeId('document', s.documentId);
   return {
-    type: 'written',
+    type: 'written' as const,
     document_id: documentId,
     document_name: s.documentName,
     document_url: s.documentUrl ?? `${baseUrl}/api/v1/documents/${documentId}/content`,

@@ -30,8 +30,8 @@ describe('openStreamBus', () => {
     try {
       const pub = writer.open(1);
       pub.append('across');
-      await pub.end({});
-      expect((await reader.feed(1))!.read(0)).toMatchObject({ chunks: [{ text: 'across', end: 6 }], ending: {} });
+      await pub.end({ outcome: 'done' });
+      expect((await reader.feed(1))!.read(0)).toMatchObject({ chunks: [{ text: 'across', end: 6 }], ending: { outcome: 'done' } });
     } finally {
       await Promise.all([writer.close(), reader.close()]);
     }

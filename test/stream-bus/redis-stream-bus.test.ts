@@ -73,7 +73,7 @@ describe.runIf(available)('Redis stream bus', () => {
       const live = await redis.pttl(key);
       expect(live).toBeGreaterThan(50_000);
       expect(live).toBeLessThanOrEqual(60_000);
-      await pub.end({});
+      await pub.end({ outcome: 'done' });
       const ended = await redis.pttl(key);
       expect(ended).toBeGreaterThan(0);
       expect(ended).toBeLessThanOrEqual(4_000);
@@ -91,9 +91,9 @@ describe.runIf(available)('Redis stream bus', () => {
       pub.append('b');
       await new Promise((r) => setTimeout(r, 20));
       pub.append('c');
-      await pub.end({});
+      await pub.end({ outcome: 'done' });
       const entries = await redis.xrange(`${keyPrefix}reply:2`, '-', '+');
-      expect(entries.map(([, fields]) => fields)).toEqual([['o', ''], ['t', 'ab', 'e', '2'], ['t', 'c', 'e', '3'], ['x', '{}']]);
+      expect(entries.map(([, fields]) => fields)).toEqual([['o', ''], ['t', 'ab', 'e', '2'], ['t', 'c', 'e', '3'], ['x', '{"outcome":"done"}']]);
     } finally {
       await bus.close();
     }
@@ -114,7 +114,7 @@ describe.runIf(available)('Redis stream bus', () => {
         for (const p of pubs) p.append(`${round};`);
         await new Promise((r) => setTimeout(r, 10));
       }
-      await Promise.all(pubs.map((p) => p.end({})));
+      await Promise.all(pubs.map((p) => p.end({ outcome: 'done' })));
       for (const got of await Promise.all(followed)) expect(got.text).toBe('start;0;1;2;');
     } finally {
       await Promise.all([writer.close(), reader.close()]);
@@ -127,7 +127,7 @@ describe.runIf(available)('Redis stream bus', () => {
     const pub = bus.open(3);
     await bus.close();
     pub.append('lost');
-    await expect(pub.end({})).rejects.toThrow();
+    await expect(pub.end({ outcome: 'done' })).rejects.toThrow();
   });
 
   it('skips a piece written twice (a command resent after a dropped connection)', async () => {
@@ -166,17 +166,17 @@ describe.runIf(available)('Redis stream bus', () => {
         pub.append(piece);
         await new Promise((r) => setTimeout(r, 100));
       }
-      await pub.end({ usage: { promptTokens: 1, completionTokens: 3 } });
+      await pub.end({ outcome: 'done', usage: { promptTokens: 1, completionTokens: 3 } });
       const got = await following;
       // Each bus has three connections; all six were dropped and made again.
       expect(proxy.connections()).toBeGreaterThanOrEqual(12);
       expect(got.text).toBe('before during and after');
-      expect(got.ending).toEqual({ usage: { promptTokens: 1, completionTokens: 3 } });
+      expect(got.ending).toEqual({ outcome: 'done', usage: { promptTokens: 1, completionTokens: 3 } });
       // A reply opened after the drop is followed too (the follower knows its new connection).
       const next = writer.open(7);
       const nextFeed = follow((await waitForFeed(reader, 7))!, 0, 15_000);
       next.append('new');
-      await next.end({});
+      await next.end({ outcome: 'done' });
       expect((await nextFeed).text).toBe('new');
     } finally {
       await Promise.all([writer.close(), reader.close()]);

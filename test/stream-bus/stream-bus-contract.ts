@@ -87,14 +87,14 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       const id = nextId++;
       const pub = writer.open(id);
       for (const p of pieces) pub.append(p);
-      await pub.end({ usage: { promptTokens: 3, completionTokens: 4 } });
+      await pub.end({ outcome: 'done', usage: { promptTokens: 3, completionTokens: 4 } });
       for (const bus of [writer, reader]) {
         const got = await follow(await feedOf(bus, id));
         expect(got.text).toBe(full);
         // A network bus may join pieces written together; every id is still the length after one of them.
         for (const end of got.ends) expect(boundaries).toContain(end);
         expect(got.ends.at(-1)).toBe(full.length);
-        expect(got.ending).toEqual({ usage: { promptTokens: 3, completionTokens: 4 } });
+        expect(got.ending).toEqual({ outcome: 'done', usage: { promptTokens: 3, completionTokens: 4 } });
       }
     });
 
@@ -103,7 +103,7 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       const id = nextId++;
       const pub = writer.open(id);
       for (const p of pieces) pub.append(p);
-      await pub.end({});
+      await pub.end({ outcome: 'done' });
       const feed = await feedOf(reader, id);
       for (let offset = 0; offset <= full.length; offset++) {
         const got = await follow(feed, offset);
@@ -135,11 +135,11 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
         while (seen.join('') !== want && Date.now() < until) await sleep(2);
         expect(seen.join('')).toBe(want);
       }
-      await pub.end({ sources: [] });
+      await pub.end({ outcome: 'done', sources: [] });
       const got = await whole;
       unwatch();
       expect(got.text).toBe(`first ${full}`);
-      expect(got.ending).toEqual({ sources: [] });
+      expect(got.ending).toEqual({ outcome: 'done', sources: [] });
     });
 
     it('ends with the reason a reply failed, for readers already following and readers who come after', async () => {
@@ -149,10 +149,10 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       pub.append('partial');
       const feed = await feedOf(reader, id);
       const following = follow(feed);
-      await pub.end({ error: 'The model did not answer.' });
-      expect(await following).toMatchObject({ text: 'partial', ending: { error: 'The model did not answer.' } });
+      await pub.end({ outcome: 'failed', reason: 'The model did not answer.' });
+      expect(await following).toMatchObject({ text: 'partial', ending: { outcome: 'failed', reason: 'The model did not answer.' } });
       const later = await follow(await feedOf(reader, id));
-      expect(later).toMatchObject({ text: 'partial', ending: { error: 'The model did not answer.' } });
+      expect(later).toMatchObject({ text: 'partial', ending: { outcome: 'failed', reason: 'The model did not answer.' } });
     });
 
     it('carries sources and usage in the end exactly', async () => {
@@ -161,6 +161,7 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       const pub = writer.open(id);
       pub.append('x');
       const ending: ReplyEnding = {
+        outcome: 'done',
         usage: { promptTokens: 10, completionTokens: 1, estimated: true },
         sources: [{ id: 7, documentId: 3, name: 'a.txt', excerpt: 'quote' } as never],
       };
@@ -173,10 +174,10 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       const id = nextId++;
       const pub = writer.open(id);
       pub.append('done');
-      await pub.end({});
+      await pub.end({ outcome: 'done' });
       const feed = await feedOf(reader, id);
-      expect(feed.read(4)).toEqual({ chunks: [], ending: {} });
-      expect(feed.read(400)).toEqual({ chunks: [], ending: {} });
+      expect(feed.read(4)).toEqual({ chunks: [], ending: { outcome: 'done' } });
+      expect(feed.read(400)).toEqual({ chunks: [], ending: { outcome: 'done' } });
     });
 
     it('ignores text after the end, a second end and empty pieces', async () => {
@@ -186,12 +187,12 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       pub.append('a');
       pub.append('');
       pub.append('b');
-      await pub.end({ error: 'boom' });
+      await pub.end({ outcome: 'failed', reason: 'boom' });
       pub.append('late');
-      await pub.end({});
+      await pub.end({ outcome: 'done' });
       await sleep(50);
       const got = await follow(await feedOf(reader, id));
-      expect(got).toMatchObject({ text: 'ab', ending: { error: 'boom' } });
+      expect(got).toMatchObject({ text: 'ab', ending: { outcome: 'failed', reason: 'boom' } });
     });
 
     it('keeps an ended reply only for its bounded life, then carries it no more (the store serves it: the "finished long ago" case)', async () => {
@@ -199,7 +200,7 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       const id = nextId++;
       const pub = writer.open(id);
       pub.append('kept');
-      await pub.end({});
+      await pub.end({ outcome: 'done' });
       expect(textOf((await feedOf(reader, id)).read(0))).toBe('kept');
       await sleep(1_200);
       expect(await reader.feed(id)).toBeUndefined();
@@ -213,7 +214,7 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       pub.append('slow');
       await sleep(400);
       expect(textOf((await feedOf(reader, id)).read(0))).toBe('slow');
-      await pub.end({});
+      await pub.end({ outcome: 'done' });
     });
 
     it('tells watchers nothing more once they unwatch or the reply ends', async () => {
@@ -225,7 +226,7 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
       const unwatch = feed.watch(() => calls++);
       unwatch();
       pub.append('x');
-      await pub.end({});
+      await pub.end({ outcome: 'done' });
       await sleep(50);
       expect(calls).toBe(0);
       let after = 0;
@@ -259,7 +260,7 @@ export function runStreamBusContract(name: string, make: MakeBusPair): void {
         pubs.forEach((p, i) => p.append(`${ids[i]}:${round};`));
         await sleep(5);
       }
-      await Promise.all(pubs.map((p) => p.end({})));
+      await Promise.all(pubs.map((p) => p.end({ outcome: 'done' })));
       const got = await Promise.all(followed);
       got.forEach((g, i) => expect(g.text).toBe([0, 1, 2, 3, 4].map((r) => `${ids[i]}:${r};`).join('')));
     });

@@ -5,9 +5,25 @@ import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../
 import type { Embedder } from '../embeddings/embedder.js';
 import { lettersEmbedder as letters } from '../../../test/retriever/letters-embedder.js';
 import { RETRIEVER_MIGRATIONS } from './retriever-migrations.js';
+import { openPassageVectors } from './passage-vectors.js';
 import { postgresRetriever } from './postgres-retriever.js';
 
 const available = await postgresAvailable();
+/** pgvector is not among the packages these machines can install; where it is, its own cases run too. */
+async function pgvectorOnServer(): Promise<boolean> {
+  if (!available) return false;
+  const db = await createTestDatabase('pgvector-probe');
+  const pool = await openPostgres(db.url, {}, RETRIEVER_MIGRATIONS);
+  try {
+    const { rows } = await pool.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
+    return rows.length > 0;
+  } finally {
+    await pool.end();
+    await db.drop();
+  }
+}
+const pgvector = await pgvectorOnServer();
+if (available && !pgvector) console.warn('pgvector is not installed on the test server: its cases are skipped; vectors are compared as real[]');
 
 
 describe.runIf(available)('the PostgreSQL retriever', () => {
@@ -18,7 +34,8 @@ describe.runIf(available)('the PostgreSQL retriever', () => {
     const pool = await openPostgres(database.url, {}, RETRIEVER_MIGRATIONS);
     pools.push(pool);
     await pool.query('TRUNCATE retriever_passages');
-    return postgresRetriever(pool, { embedder });
+    // As open-retriever.ts does: pgvector where the server has it, real[] compared here otherwise.
+    return postgresRetriever(pool, { embedder, vectors: embedder && await openPassageVectors(pool) });
   };
   beforeAll(async () => {
     database = await createTestDatabase('retriever');
@@ -45,5 +62,43 @@ describe.runIf(available)('the PostgreSQL retriever', () => {
     pools.push(a, b);
     const { rows } = await a.query<{ version: number }>('SELECT version FROM retriever_migrations');
     expect(rows.map((r) => r.version)).toEqual([1]);
+  });
+
+  it('compares vectors by pgvector exactly when the server has it', async () => {
+    const pool = await openPostgres(database.url, {}, RETRIEVER_MIGRATIONS);
+    pools.push(pool);
+    expect((await openPassageVectors(pool)).method).toBe(pgvector ? 'pgvector' : 'real[]');
+  });
+
+  it('leaves out vectors of another length (written under another embedding model) instead of failing', async () => {
+    const r = await fresh(letters);
+    await r.index({ accountId: 1, folderId: 1, documentId: 1, documentName: 'Parking', text: 'Cars go to the basement.' });
+    const pool = pools[pools.length - 1];
+    const wider: Embedder = { embed: async (texts) => texts.map(() => Float32Array.from({ length: 30 }, () => 1)) };
+    const other = postgresRetriever(pool, { embedder: wider, vectors: await openPassageVectors(pool) });
+    // Found by its words alone; the 26-long vectors are not compared with a 30-long question.
+    expect((await other.retrieve({ accountId: 1, folderIds: [1], query: 'qqq zzz', limit: 3 }))).toEqual([]);
+    expect((await other.retrieve({ accountId: 1, folderIds: [1], query: 'basement', limit: 3 }))[0]?.documentId).toBe(1);
+  });
+});
+
+describe.runIf(pgvector)('the PostgreSQL retriever with pgvector', () => {
+  it('keeps every vector in pgvector\'s column too, those written before it was set up included', async () => {
+    const database = await createTestDatabase('pgvector');
+    const pool = await openPostgres(database.url, {}, RETRIEVER_MIGRATIONS);
+    try {
+      const before = postgresRetriever(pool, { embedder: letters });
+      await before.index({ accountId: 1, folderId: 1, documentId: 1, documentName: 'a', text: 'Invoices are paid within thirty days.' });
+      const vectors = await openPassageVectors(pool);
+      expect(vectors.method).toBe('pgvector');
+      const after = postgresRetriever(pool, { embedder: letters, vectors });
+      await after.index({ accountId: 1, folderId: 1, documentId: 2, documentName: 'b', text: 'The office cat sleeps on the printer.' });
+      const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM retriever_passages WHERE embedding_vector IS NULL');
+      expect(rows[0].n).toBe(0);
+      expect((await after.retrieve({ accountId: 1, folderIds: [1], query: 'When are invoices paid?', limit: 1 }))[0]?.documentId).toBe(1);
+    } finally {
+      await pool.end();
+      await database.drop();
+    }
   });
 });

@@ -1,11 +1,12 @@
 import type { PgPool, PgQueryable } from '../../store/postgres/postgres-database.js';
-import { dot, normalize } from '../embeddings/embedder.js';
+import { normalize } from '../embeddings/embedder.js';
 import { namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
 import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
 import type { RetrievedPassage, Retriever, RetrieverOptions, RetrieveQuery } from '../retriever.js';
 import { splitPassages } from '../split-passages.js';
+import { realArrayVectors, type PassageVectors } from './passage-vectors.js';
 import { params, termQuery } from './term-query.js';
 
 interface Row { id: number; document_id: number; document_name: string; section: string[]; text: string; score: number }
@@ -25,10 +26,13 @@ const DEFAULT_MIN_SIMILARITY = 0.25;
  * Retrieval in PostgreSQL with its own text search: a weighted `tsvector` per passage under a GIN
  * index (see retriever-migrations.ts), ranked with ts_rank and held to the same relevance floor as
  * the SQLite adapter (relevance.ts), fused with cosine similarity when an embedder is given. The
- * vectors are `real[]` compared here (pgvector is not required).
+ * vectors are compared by pgvector where it is installed, or here (passage-vectors.ts).
  */
-export function postgresRetriever(pool: PgPool, options: RetrieverOptions = {}): Retriever & { close(): Promise<void> } {
+export function postgresRetriever(
+  pool: PgPool, options: RetrieverOptions & { vectors?: PassageVectors } = {},
+): Retriever & { close(): Promise<void> } {
   const { embedder, log } = options;
+  const vectors = options.vectors ?? realArrayVectors(pool);
   const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
   const minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
 
@@ -98,16 +102,9 @@ export function postgresRetriever(pool: PgPool, options: RetrieverOptions = {}):
       log?.warn({ err }, 'could not embed the question; retrieving by full text only');
       return undefined;
     }
-    v = normalize(v);
     const ps = params();
-    const { rows } = await pool.query<{ id: number; embedding: number[] }>(
-      `SELECT p.id, p.embedding FROM retriever_passages p WHERE p.embedding IS NOT NULL AND ${scope(q, ps)}`, ps.values);
-    return rows
-      .map((r) => ({ id: r.id, s: dot(v, Float32Array.from(r.embedding)) }))
-      .filter((r) => r.s >= minSimilarity)
-      .sort((a, b) => b.s - a.s)
-      .slice(0, limit)
-      .map((r) => r.id);
+    const where = scope(q, ps);
+    return vectors.nearest({ vector: normalize(v), scope: where, values: ps.values, minSimilarity, limit });
   }
 
   const toPassage = (r: Row, score: number): RetrievedPassage => ({
@@ -134,10 +131,10 @@ export function postgresRetriever(pool: PgPool, options: RetrieverOptions = {}):
       });
       if (embedder && passages.length) {
         try {
-          const vectors = await embedder.embed(passages.map((p) => p.text));
+          const embedded = await embedder.embed(passages.map((p) => p.text));
           await inTransaction(async (db) => {
             for (const [i, id] of ids.entries()) {
-              await db.query('UPDATE retriever_passages SET embedding = $1::real[] WHERE id = $2', [Array.from(normalize(vectors[i])), id]);
+              await vectors.write(db, id, normalize(embedded[i]));
             }
           });
         } catch (err) {

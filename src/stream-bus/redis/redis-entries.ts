@@ -1,5 +1,5 @@
 import type { ReplyBuffer } from '../reply-buffer.js';
-import type { ReplyEnding } from '../stream-bus.js';
+import { failedEnding, type ReplyEnding } from '../stream-bus.js';
 
 /**
  * How a reply is kept in its Redis Stream: one entry for the opening (so a reader can tell a
@@ -21,12 +21,22 @@ export function applyEntry(buffer: ReplyBuffer, fields: string[]): void {
       buffer.append(fields[1]);
       break;
     case ENDED:
-      buffer.end(JSON.parse(fields[1]) as ReplyEnding);
+      buffer.end(endingOf(JSON.parse(fields[1])));
       break;
     default:
       // OPENED, and whatever a later version adds: nothing to read.
       break;
   }
+}
+
+/**
+ * An ending as kept in its entry. One written by a version before the ending had an `outcome`
+ * (`{error?, usage?, sources?}`) still reads right, so that a rolling upgrade keeps its readers.
+ */
+function endingOf(kept: ReplyEnding | { error?: string; outcome?: undefined }): ReplyEnding {
+  if (kept.outcome !== undefined) return kept;
+  const { error, ...done } = kept as { error?: string };
+  return error !== undefined ? failedEnding(error) : { outcome: 'done', ...done };
 }
 
 /** Orders two stream entry ids (`<ms>-<seq>`). */

@@ -1,6 +1,6 @@
 import { MAX_PER_PAGE, type Config } from '../../config/config.js';
 import type { Page, PageRequest } from '../../domain/entities.js';
-import type { Input } from './validation.js';
+import { choice, integer, optional } from './schema/fields.js';
 
 /**
  * Each list's page size when neither `per_page` nor PER_PAGE says: what the hosted service answers
@@ -21,13 +21,22 @@ export interface PageQuery extends PageRequest {
 }
 
 /**
- * `?page=N` (0 and 1 are both the first page, as Laravel's paginator reads them), Parley's
- * `?per_page=N` (1 to 100) and `?order=newest|oldest` (default LIST_ORDER, newest first).
+ * The query fields of every list: `?page=N` (0 and 1 are both the first page, as Laravel's
+ * paginator reads them), Parley's `?per_page=N` (1 to 100) and `?order=newest|oldest`.
  */
-export function readPage(input: Input, list: ListName, lists: Config['lists']): PageQuery {
-  const page = Math.max(1, input.optionalInteger('page', 0, 1_000_000_000, 1));
-  const perPage = input.optionalInteger('per_page', 1, MAX_PER_PAGE, lists.perPage ?? DEFAULT_PER_PAGE[list]);
-  const order = input.optionalChoice('order', ['newest', 'oldest'], lists.order);
+export const pageFields = {
+  page: optional(integer(0, 1_000_000_000)).meta({ description: 'The page, from 1 (0 reads as 1).' }),
+  per_page: optional(integer(1, MAX_PER_PAGE)).meta({ description: 'Items per page (default: the list\'s, or PER_PAGE).' }),
+  order: optional(choice(['newest', 'oldest'])).meta({ description: 'Newest first unless LIST_ORDER says otherwise.' }),
+};
+
+/** The page a list's query asks for, with the list's defaults (PER_PAGE, LIST_ORDER) where it says nothing. */
+export function readPage(
+  query: { page?: number; per_page?: number; order?: 'newest' | 'oldest' }, list: ListName, lists: Config['lists'],
+): PageQuery {
+  const page = Math.max(1, query.page ?? 1);
+  const perPage = query.per_page ?? lists.perPage ?? DEFAULT_PER_PAGE[list];
+  const order = query.order ?? lists.order;
   return { page, perPage, limit: perPage, offset: (page - 1) * perPage, newestFirst: order === 'newest' };
 }
 

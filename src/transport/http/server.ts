@@ -9,6 +9,7 @@ import { registerCors } from './cors.js';
 import { answerHeaders, sendError } from './error-response.js';
 import { registerErrorHandling } from './error-handler.js';
 import { newRequestId } from './request-id.js';
+import { plainJsonSerializerCompiler, zodValidatorCompiler } from './schema/zod-compiler.js';
 import type { RouteDeps } from './route-deps.js';
 import { dutiesOf } from '../../config/server-role.js';
 import { streamEndpoint } from './stream-endpoint.js';
@@ -67,6 +68,9 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     // Errors the router raises before any route or hook runs (bad URL encoding, over-long segments).
     frameworkErrors: (error, _request, reply: FastifyReply) => sendError(reply, error),
   });
+  // Every route declares its request parts and answers as zod schemas (see schema/).
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(plainJsonSerializerCompiler);
   app.decorateRequest('account', null);
   // Set on arrival, in one plain callback (no promise per request); every answer, errors too, keeps them.
   app.addHook('onRequest', (request, reply, done) => {

@@ -32,15 +32,21 @@ describe('SSE frames', () => {
     expect(() => sseEvent('x', { id: 'bad\rid' })).toThrow(/CR or LF/);
   });
 
-  it('closes a reply with usage, the failure as a marked chunk and as `event: failure`, then [END]', () => {
-    const events = parse(endingFrames({ usage: { promptTokens: 3, completionTokens: 4, credits: 2 }, error: 'It broke.\nTwice.' }, 'http://x'));
-    expect(events.map((e) => e.event)).toEqual(['usage', 'message', 'failure', 'message']);
+  it('closes a written reply with its sources and usage, then [END]', () => {
+    const events = parse(endingFrames({ outcome: 'done', usage: { promptTokens: 3, completionTokens: 4, credits: 2 } }, 'http://x'));
+    expect(events.map((e) => e.event)).toEqual(['usage', 'message']);
     expect(JSON.parse(events[0].data)).toEqual({
       tokens: 7, credits: 2, prompt_tokens: 3, completion_tokens: 4, total_tokens: 7, estimated: false,
     });
-    expect(JSON.parse(events[1].data)).toEqual({ chunk: 'It broke.\nTwice.', failed: true });
-    expect(JSON.parse(events[2].data)).toEqual({ message: 'It broke.\nTwice.' });
-    expect(events[3]).toEqual({ event: 'message', data: '[END]', id: 'end' });
-    expect(endingFrames({}, 'http://x')).toBe(END_FRAME);
+    expect(events[1]).toEqual({ event: 'message', data: '[END]', id: 'end' });
+    expect(endingFrames({ outcome: 'done' }, 'http://x')).toBe(END_FRAME);
+  });
+
+  it('closes a failed reply with its reason as a marked chunk and as `event: failure`, then [END]', () => {
+    const events = parse(endingFrames({ outcome: 'failed', reason: 'It broke.\nTwice.' }, 'http://x'));
+    expect(events.map((e) => e.event)).toEqual(['message', 'failure', 'message']);
+    expect(JSON.parse(events[0].data)).toEqual({ chunk: 'It broke.\nTwice.', failed: true });
+    expect(JSON.parse(events[1].data)).toEqual({ message: 'It broke.\nTwice.' });
+    expect(events[2]).toEqual({ event: 'message', data: '[END]', id: 'end' });
   });
 });

@@ -1,4 +1,4 @@
-import type { FeedChunk, ReplyEnding } from '../../stream-bus/stream-bus.js';
+import { unhandled, type FeedChunk, type ReplyEnding } from '../../stream-bus/stream-bus.js';
 import { sourceJson, usageJson } from '../presenters.js';
 
 /** The id of the `[END]` event: a reconnect that presents it is told (204) that there is nothing more. */
@@ -43,14 +43,19 @@ export const chunkFrame = (c: FeedChunk) => `id: ${c.end}\ndata: {"chunk":${JSON
  * marked `failed`, so that a client that only assembles chunks (the reference's snippet) shows it.
  */
 export function endingFrames(ending: ReplyEnding, baseUrl: string): string {
-  let out = '';
-  if (ending.sources?.length) {
-    out += sseEvent(JSON.stringify({ data: ending.sources.map((s) => sourceJson(s, baseUrl)) }), { event: 'sources' });
+  switch (ending.outcome) {
+    case 'done': {
+      let out = '';
+      if (ending.sources?.length) {
+        out += sseEvent(JSON.stringify({ data: ending.sources.map((s) => sourceJson(s, baseUrl)) }), { event: 'sources' });
+      }
+      if (ending.usage) out += sseEvent(JSON.stringify(usageJson(ending.usage)), { event: 'usage' });
+      return out + END_FRAME;
+    }
+    case 'failed':
+      return sseEvent(JSON.stringify({ chunk: ending.reason, failed: true })) +
+        sseEvent(JSON.stringify({ message: ending.reason }), { event: FAILURE_EVENT }) + END_FRAME;
+    default:
+      return unhandled(ending);
   }
-  if (ending.usage) out += sseEvent(JSON.stringify(usageJson(ending.usage)), { event: 'usage' });
-  if (ending.error !== undefined) {
-    out += sseEvent(JSON.stringify({ chunk: ending.error, failed: true }));
-    out += sseEvent(JSON.stringify({ message: ending.error }), { event: FAILURE_EVENT });
-  }
-  return out + END_FRAME;
 }

@@ -1,43 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import * as z from 'zod';
 import {
   createTextDocument, deleteDocument, documentContent, getDocument, importFile, importWebpage,
 } from '../../../domain/documents.js';
-import { notFound } from '../../../errors.js';
 import { documentJson } from '../../knowledge-presenters.js';
-import { decodeId } from '../../public-ids.js';
 import { accountOf } from '../bearer-auth.js';
-import { pageJson, readPage } from '../pagination.js';
+import { pageFields, pageJson, readPage } from '../pagination.js';
 import { publicBase } from '../public-base.js';
 import type { RouteDeps } from '../route-deps.js';
-import { Input } from '../validation.js';
+import { anyText, fieldsOf, filterId, issue, optional, pathId, publicId, required, text } from '../schema/fields.js';
+import * as answers from '../schema/responses.js';
+import type { ZodTypeProvider } from '../schema/zod-compiler.js';
 
-const MAX_CONTENT_BYTES = 768 * 1024;
+const MAX_CONTENT_KILOBYTES = 768;
 const MAX_URL_CHARS = 2048;
-
-const idParam = (request: FastifyRequest) => {
-  const id = decodeId('document', (request.params as { id: string }).id);
-  if (id === undefined) throw notFound('Document');
-  return id;
-};
-
-function readTextDocument(body: unknown) {
-  const input = Input.of(body);
-  const name = input.requiredString('name', 255);
-  const folderId = input.requiredId('folder_id', 'folder');
-  const content = input.requiredString('content', Number.MAX_SAFE_INTEGER);
-  if (Buffer.byteLength(content) > MAX_CONTENT_BYTES) input.fail('content', 'The content field must not be greater than 768 kilobytes.');
-  input.done();
-  return { name, folderId, content };
-}
-
-function readWebpage(body: unknown) {
-  const input = Input.of(body);
-  const folderId = input.requiredId('folder_id', 'folder');
-  const url = input.requiredString('url', MAX_URL_CHARS).trim();
-  if (url && !isHttpUrl(url)) input.fail('url', 'The url field must be a valid URL.');
-  input.done();
-  return { folderId, url };
-}
 
 function isHttpUrl(raw: string): boolean {
   try {
@@ -48,54 +24,102 @@ function isHttpUrl(raw: string): boolean {
   }
 }
 
-export function documentRoutes(app: FastifyInstance, deps: RouteDeps): void {
+const tags = ['Documents'];
+const params = fieldsOf({ id: pathId('document', 'Document') });
+const one = { 200: answers.one(answers.documentJson) };
+const folderId = required(publicId('folder'));
+
+const schemas = {
+  list: {
+    summary: 'List the documents', tags,
+    querystring: fieldsOf({
+      keyword: optional(text(255)).meta({ description: 'Only those whose name contains it.' }),
+      folder_id: filterId('folder'),
+      conversation_id: filterId('conversation').meta({ description: "Only this conversation's focus documents." }),
+      ...pageFields,
+    }),
+    response: { 200: answers.page(answers.documentJson), ...answers.errorResponses(422) },
+  },
+  create: {
+    summary: 'Add a document from text or HTML', description: 'Imported in the background: its `status` is `syncing` until then.', tags,
+    body: fieldsOf({
+      name: required(text(255)),
+      folder_id: folderId,
+      content: required(anyText()
+        .refine((s) => Buffer.byteLength(s) <= MAX_CONTENT_KILOBYTES * 1024, issue({ rule: 'max_kilobytes', limit: MAX_CONTENT_KILOBYTES }))
+        .meta({ description: `Text or HTML, up to ${MAX_CONTENT_KILOBYTES} KB (UTF-8).` })),
+    }),
+    response: { ...one, ...answers.errorResponses(415, 422) },
+  },
+  webpage: {
+    summary: 'Add a document from a web page', description: 'Fetched in the background.', tags,
+    body: fieldsOf({
+      folder_id: folderId,
+      url: required(text(MAX_URL_CHARS).refine((s) => isHttpUrl(s.trim()), issue({ rule: 'url' })).transform((s) => s.trim())
+        .meta({ format: 'uri', description: 'An http or https URL.' })),
+    }),
+    response: { ...one, ...answers.errorResponses(415, 422) },
+  },
+  file: {
+    summary: 'Add a document from an uploaded file',
+    description: 'The `key` of an upload made through `POST /api/v1/uploads/signed-url`; converted in the background.', tags,
+    body: fieldsOf({ folder_id: folderId, key: required(text(512)) }),
+    response: { ...one, ...answers.errorResponses(415, 422) },
+  },
+  get: { summary: 'Read a document', tags, params, response: { ...one, ...answers.errorResponses(404) } },
+  content: {
+    summary: "A document's extracted text", description: "Parley's own: the target of `content_url`.", tags, params,
+    response: {
+      200: { description: 'The extracted text.', content: { 'text/plain': { schema: z.string() } } },
+      ...answers.errorResponses(404),
+    },
+  },
+  delete: { summary: 'Delete a document and its passages', tags, params, response: { 204: answers.noBody('Deleted.'), ...answers.errorResponses(404) } },
+};
+
+export function documentRoutes(fastify: FastifyInstance, deps: RouteDeps): void {
   const { store, config } = deps;
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const json = (request: FastifyRequest) => {
     const base = publicBase(config, request.raw);
     return (d: Parameters<typeof documentJson>[0]) => documentJson(d, base);
   };
 
-  app.get('/documents', async (request) => {
-    const input = Input.of(request.query);
-    const keyword = input.optionalString('keyword', 255);
-    const folderId = input.filterId('folder_id', 'folder');
-    const conversationId = input.filterId('conversation_id', 'conversation');
-    const page = readPage(input, 'documents', deps.config.lists);
-    input.done();
+  app.get('/documents', { schema: schemas.list }, async (request) => {
+    const { keyword, folder_id: folderId, conversation_id: conversationId } = request.query;
+    const page = readPage(request.query, 'documents', config.lists);
     const result = await store.documents.list(accountOf(request).id, { folderId, conversationId, keyword }, page);
     return pageJson(result, page, json(request));
   });
 
   // Every create answers 200, as the reference documents (a client's success branch tests for it).
-  app.post('/documents', async (request) => {
-    const doc = await createTextDocument(deps, accountOf(request).id, readTextDocument(request.body));
+  app.post('/documents', { schema: schemas.create }, async (request) => {
+    const { name, folder_id: folderId, content } = request.body;
+    const doc = await createTextDocument(deps, accountOf(request).id, { name, folderId, content });
     return { data: json(request)(doc) };
   });
 
-  app.post('/documents/webpage', async (request) => {
-    const doc = await importWebpage(deps, accountOf(request).id, readWebpage(request.body));
+  app.post('/documents/webpage', { schema: schemas.webpage }, async (request) => {
+    const doc = await importWebpage(deps, accountOf(request).id, { folderId: request.body.folder_id, url: request.body.url });
     return { data: json(request)(doc) };
   });
 
-  app.post('/documents/file', async (request) => {
-    const input = Input.of(request.body);
-    const folderId = input.requiredId('folder_id', 'folder');
-    const key = input.requiredString('key', 512);
-    input.done();
+  app.post('/documents/file', { schema: schemas.file }, async (request) => {
+    const { folder_id: folderId, key } = request.body;
     return { data: json(request)(await importFile(deps, accountOf(request).id, { folderId, key })) };
   });
 
-  app.get('/documents/:id', async (request) => ({
-    data: json(request)(await getDocument(store, accountOf(request).id, idParam(request))),
+  app.get('/documents/:id', { schema: schemas.get }, async (request) => ({
+    data: json(request)(await getDocument(store, accountOf(request).id, request.params.id)),
   }));
 
-  app.get('/documents/:id/content', async (request, reply) => {
-    const text = await documentContent(store, accountOf(request).id, idParam(request));
+  app.get('/documents/:id/content', { schema: schemas.content }, async (request, reply) => {
+    const text = await documentContent(store, accountOf(request).id, request.params.id);
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'private, no-store').send(text);
   });
 
-  app.delete('/documents/:id', async (request, reply) => {
-    await deleteDocument(deps, accountOf(request).id, idParam(request));
+  app.delete('/documents/:id', { schema: schemas.delete }, async (request, reply) => {
+    await deleteDocument(deps, accountOf(request).id, request.params.id);
     return reply.code(204).send();
   });
 }

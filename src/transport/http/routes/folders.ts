@@ -1,47 +1,48 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createFolder, getFolder, renameFolder } from '../../../domain/folders.js';
-import { notFound } from '../../../errors.js';
 import { folderJson } from '../../knowledge-presenters.js';
-import { decodeId } from '../../public-ids.js';
 import { accountOf } from '../bearer-auth.js';
-import { pageJson, readPage } from '../pagination.js';
+import { pageFields, pageJson, readPage } from '../pagination.js';
 import type { RouteDeps } from '../route-deps.js';
-import { Input } from '../validation.js';
+import { fieldsOf, optional, pathId, required, text } from '../schema/fields.js';
+import * as answers from '../schema/responses.js';
+import type { ZodTypeProvider } from '../schema/zod-compiler.js';
 
-const readName = (body: unknown) => {
-  const input = Input.of(body);
-  const name = input.requiredString('name', 255);
-  input.done();
-  return name;
+const tags = ['Folders'];
+const params = fieldsOf({ id: pathId('folder', 'Folder') });
+const nameBody = fieldsOf({ name: required(text(255)) });
+const one = { 200: answers.one(answers.folderJson) };
+
+const schemas = {
+  list: {
+    summary: 'List the folders', tags,
+    querystring: fieldsOf({ keyword: optional(text(255)).meta({ description: 'Only those whose name contains it.' }), ...pageFields }),
+    response: { 200: answers.page(answers.folderJson), ...answers.errorResponses(422) },
+  },
+  create: { summary: 'Create a folder', tags, body: nameBody, response: { ...one, ...answers.errorResponses(415, 422) } },
+  get: { summary: 'Read a folder', tags, params, response: { ...one, ...answers.errorResponses(404) } },
+  rename: { summary: 'Rename a folder', tags, params, body: nameBody, response: { ...one, ...answers.errorResponses(404, 415, 422) } },
 };
 
-const idParam = (request: FastifyRequest) => {
-  const id = decodeId('folder', (request.params as { id: string }).id);
-  if (id === undefined) throw notFound('Folder');
-  return id;
-};
+export function folderRoutes(fastify: FastifyInstance, { store, config }: RouteDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-export function folderRoutes(app: FastifyInstance, { store, config }: RouteDeps): void {
-  app.get('/folders', async (request) => {
-    const input = Input.of(request.query);
-    const keyword = input.optionalString('keyword', 255);
-    const page = readPage(input, 'folders', config.lists);
-    input.done();
-    return pageJson(await store.folders.list(accountOf(request).id, { keyword }, page), page, folderJson);
+  app.get('/folders', { schema: schemas.list }, async (request) => {
+    const page = readPage(request.query, 'folders', config.lists);
+    return pageJson(await store.folders.list(accountOf(request).id, { keyword: request.query.keyword }, page), page, folderJson);
   });
 
   // 200, as the reference documents for every create.
-  app.post('/folders', async (request) => {
-    const folder = await createFolder(store, accountOf(request).id, readName(request.body));
+  app.post('/folders', { schema: schemas.create }, async (request) => {
+    const folder = await createFolder(store, accountOf(request).id, request.body.name);
     return { data: folderJson(folder) };
   });
 
-  app.get('/folders/:id', async (request) => ({
-    data: folderJson(await getFolder(store, accountOf(request).id, idParam(request))),
+  app.get('/folders/:id', { schema: schemas.get }, async (request) => ({
+    data: folderJson(await getFolder(store, accountOf(request).id, request.params.id)),
   }));
 
-  app.post('/folders/:id', async (request) => {
-    const id = idParam(request);
-    return { data: folderJson(await renameFolder(store, accountOf(request).id, id, readName(request.body))) };
-  });
+  app.post('/folders/:id', { schema: schemas.rename }, async (request) => ({
+    data: folderJson(await renameFolder(store, accountOf(request).id, request.params.id, request.body.name)),
+  }));
 }

@@ -1,74 +1,110 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import * as z from 'zod';
 import { sendMessage } from '../../../domain/send-message.js';
 import { stopReply } from '../../../domain/stop-reply.js';
 import { ApiError, notFound } from '../../../errors.js';
 import type { Message } from '../../../domain/entities.js';
 import type { Store } from '../../../store/store.js';
 import { messageJson } from '../../presenters.js';
-import { decodeId, encodeId } from '../../public-ids.js';
+import { encodeId } from '../../public-ids.js';
 import { accountOf } from '../bearer-auth.js';
-import { pageJson, readPage } from '../pagination.js';
+import { pageFields, pageJson, readPage } from '../pagination.js';
 import { publicBase } from '../public-base.js';
 import type { RouteDeps } from '../route-deps.js';
+import {
+  fieldsOf, filterId, includesFields, includesOf, laravelBoolean, optional, pathId, publicId, required, text,
+} from '../schema/fields.js';
+import * as answers from '../schema/responses.js';
+import type { ZodTypeProvider } from '../schema/zod-compiler.js';
 import { streamUrl } from '../stream-url.js';
-import { Input } from '../validation.js';
+import { STREAM_PROTOCOL } from '../openapi/stream-protocol.js';
 
 const MAX_CONTENT = 2000;
 
-function readSend(body: unknown, withRedirect: boolean) {
-  const input = Input.of(body);
-  const content = input.requiredString('content', MAX_CONTENT);
-  // The stream endpoint's reference does not mark conversation_id required: without one, the
-  // domain answers as for any conversation that is not the caller's ("The selected … is invalid.").
-  const conversationId = withRedirect ? input.optionalId('conversation_id', 'conversation') : input.requiredId('conversation_id', 'conversation');
-  const redirect = withRedirect ? input.optionalBoolean('redirect', true) : false;
-  input.done();
-  return { content, conversationId, redirect };
-}
+const tags = ['Messages'];
+const params = fieldsOf({ id: pathId('message', 'Message') });
+const includes = includesFields(['sources', 'usage']);
+const content = required(text(MAX_CONTENT)).meta({ description: 'Counted in Unicode code points: 2000 emoji pass.' });
 
-const includesOf = (request: FastifyRequest) => Input.of(request.query).list('includes');
+const streamIds = {
+  message_id: z.string().meta({ description: 'The stored message.' }),
+  reply_id: z.string().meta({ description: 'Its reply (to stop it, or read it later).' }),
+};
+
+const schemas = {
+  list: {
+    summary: 'List the messages', description: 'Newest first unless LIST_ORDER or `order` says otherwise.', tags,
+    querystring: fieldsOf({ conversation_id: filterId('conversation'), ...includes, ...pageFields }),
+    response: { 200: answers.page(answers.messageJson), ...answers.errorResponses(422) },
+  },
+  get: {
+    summary: 'Read a message', tags, params, querystring: fieldsOf(includes),
+    response: { 200: answers.one(answers.messageJson), ...answers.errorResponses(404) },
+  },
+  stop: {
+    summary: 'Stop a reply being generated',
+    description: "Parley's own. Given the reply's id or its user message's; answers with the reply as stored.", tags, params,
+    response: { 200: answers.one(answers.messageJson), ...answers.errorResponses(404) },
+  },
+  send: {
+    summary: 'Send a message and wait for the reply',
+    description: 'Answers once the reply is complete; 500 with the reason as `message` when generating it fails.', tags,
+    body: fieldsOf({ content, conversation_id: required(publicId('conversation')) }),
+    response: { 200: answers.one(answers.messageJson), ...answers.errorResponses(402, 415, 422) },
+  },
+  stream: {
+    summary: 'Send a message and stream the reply', description: STREAM_PROTOCOL, tags,
+    body: fieldsOf({
+      content,
+      // The reference does not mark it required: without one, the domain answers as for any
+      // conversation that is not the caller's ("The selected … is invalid.").
+      conversation_id: optional(publicId('conversation')),
+      redirect: optional(laravelBoolean()).meta({ description: 'true (default): 302 to the stream URL; false: the URL in JSON.' }),
+    }),
+    response: {
+      200: answers.one(z.strictObject({ stream_url: z.string().meta({ description: 'GET it for the reply as text/event-stream.' }), ...streamIds }))
+        .meta({ description: 'With `redirect: false`.' }),
+      302: answers.noBody('To the stream URL (`Location`); the ids in `x-message-id` and `x-reply-id`.'),
+      ...answers.errorResponses(402, 415, 422),
+    },
+  },
+};
 
 /** Messages as JSON with what `includes` asks for; sources are read in one query for the lot. */
-async function messagesJson(store: Store, request: FastifyRequest, messages: Message[], base: string) {
-  const includes = includesOf(request);
+async function messagesJson(store: Store, includes: Set<string>, messages: Message[], base: string) {
   const sources = includes.has('sources') ? await store.messages.sources(messages.map((m) => m.id)) : undefined;
   return messages.map((m) => messageJson(m, includes, sources && { list: sources.get(m.id) ?? [], baseUrl: base }));
 }
 
-export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { store } = deps;
+const baseOf = (deps: RouteDeps, request: FastifyRequest) => publicBase(deps.config, request.raw);
 
-  app.get('/messages', async (request) => {
-    const input = Input.of(request.query);
-    const conversationId = input.filterId('conversation_id', 'conversation');
-    const page = readPage(input, 'messages', deps.config.lists);
-    input.done();
-    const result = await store.messages.list(accountOf(request).id, { conversationId }, page);
-    const json = await messagesJson(store, request, result.items, publicBase(deps.config, request.raw));
+export function messageRoutes(fastify: FastifyInstance, deps: RouteDeps): void {
+  const { store } = deps;
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/messages', { schema: schemas.list }, async (request) => {
+    const page = readPage(request.query, 'messages', deps.config.lists);
+    const result = await store.messages.list(accountOf(request).id, { conversationId: request.query.conversation_id }, page);
+    const json = await messagesJson(store, includesOf(request.query), result.items, baseOf(deps, request));
     return pageJson({ items: json, total: result.total }, page, (m) => m);
   });
 
-  app.get('/messages/:id', async (request) => {
-    const id = decodeId('message', (request.params as { id: string }).id);
-    const message = id === undefined ? undefined : await store.messages.get(accountOf(request).id, id);
+  app.get('/messages/:id', { schema: schemas.get }, async (request) => {
+    const message = await store.messages.get(accountOf(request).id, request.params.id);
     if (!message) throw notFound('Message');
-    const [json] = await messagesJson(store, request, [message], publicBase(deps.config, request.raw));
+    const [json] = await messagesJson(store, includesOf(request.query), [message], baseOf(deps, request));
     return { data: json };
   });
 
-  /** Parley's own: stops a reply being generated (given its id or its user message's); answers with the reply. */
-  app.post('/messages/:id/stop', async (request) => {
-    const id = decodeId('message', (request.params as { id: string }).id);
-    if (id === undefined) throw notFound('Message');
-    const reply = await stopReply(deps, accountOf(request).id, id);
+  app.post('/messages/:id/stop', { schema: schemas.stop }, async (request) => {
+    const reply = await stopReply(deps, accountOf(request).id, request.params.id);
     return { data: messageJson(reply, new Set(['usage'])) };
   });
 
-  /** Blocking: answers with the reply once it is generated (500 with its error text when that fails). */
-  app.post('/messages', async (request) => {
+  app.post('/messages', { schema: schemas.send }, async (request) => {
     const account = accountOf(request);
-    const input = readSend(request.body, false);
-    const sent = await sendMessage(deps, account, input);
+    const { content, conversation_id: conversationId } = request.body;
+    const sent = await sendMessage(deps, account, { content, conversationId });
     const outcome = await sent.outcome;
     if (outcome.failed) throw new ApiError(500, outcome.content, 'generation_failed', { expose: true });
     const reply = await store.messages.get(account.id, sent.reply.id);
@@ -76,11 +112,10 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { data: messageJson(reply) };
   });
 
-  /** Starts the reply and hands back its stream URL: a 302 to it, or the URL in JSON with redirect false. */
-  app.post('/messages/stream', async (request, reply) => {
+  app.post('/messages/stream', { schema: schemas.stream }, async (request, reply) => {
     const account = accountOf(request);
-    const input = readSend(request.body, true);
-    const sent = await sendMessage(deps, account, input);
+    const { content, conversation_id: conversationId, redirect = true } = request.body;
+    const sent = await sendMessage(deps, account, { content, conversationId });
     const url = streamUrl(deps, request, {
       replyId: sent.reply.id,
       accountId: account.id,
@@ -89,7 +124,7 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
     // Beyond the reference: the ids of the stored message and of its reply (to stop it, or read it later).
     const ids = { message_id: encodeId('message', sent.user.id), reply_id: encodeId('message', sent.reply.id) };
     reply.header('x-message-id', ids.message_id).header('x-reply-id', ids.reply_id);
-    if (input.redirect) return reply.code(302).header('location', url).send();
+    if (redirect) return reply.code(302).header('location', url).send();
     return { data: { stream_url: url, ...ids } };
   });
 }

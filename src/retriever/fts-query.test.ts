@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { queryTerms, toFtsQuery } from './fts-query.js';
+import { ftsString, namedTerms, queryTerms, toFtsQuery } from './fts-query.js';
 
 describe('toFtsQuery', () => {
   it('quotes each word, a word of five letters or more as a prefix, and drops the common ones', () => {
-    expect(toFtsQuery('What is the refund policy?')).toBe('"refund"* OR "policy"*');
-    expect(toFtsQuery("What's the best way to get a file like this to use less memory?")).toBe('"best" OR "less" OR "memory"*');
+    expect(toFtsQuery('What is the refund policy?')).toBe('"refund"* OR ("policy"* OR "polic"*)');
+    expect(toFtsQuery("What's the best way to get a file like this to use less memory?")).toBe('"best" OR "less" OR ("memory"* OR "memor"*)');
   });
   it('keeps common words when there is nothing else', () => {
     expect(toFtsQuery('What is it?')).toBe('"what" OR "is" OR "it"');
@@ -28,5 +28,20 @@ describe('queryTerms', () => {
   });
   it('drops the halves of contractions', () => {
     expect(queryTerms("Why doesn't the server's port open?")).toEqual(['server', 'port', 'open']);
+  });
+});
+
+describe('ftsString', () => {
+  it('also finds a long word ending in y by its beginning without the y, as its stem would not (expiry, expires)', () => {
+    expect(ftsString('expiry')).toBe('("expiry"* OR "expir"*)');
+    expect(ftsString('reply')).toBe('"reply"*');
+  });
+});
+
+describe('namedTerms', () => {
+  it('finds the names of a question: capitalised where no sentence begins, or with a capital inside', () => {
+    expect([...namedTerms('How do I deploy a Django app to Heroku?')]).toEqual(['django', 'heroku']);
+    expect([...namedTerms('Resize images with ImageMagick on a GPU. What about iOS?')]).toEqual(['imagemagick', 'gpu', 'ios']);
+    expect([...namedTerms('"Should" I commit my .env file?')]).toEqual([]);
   });
 });

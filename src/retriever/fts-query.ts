@@ -1,4 +1,4 @@
-import { STOP_WORDS } from './stop-words.js';
+import { isStopWord } from './stop-words.js';
 
 const MAX_TERMS = 32;
 
@@ -24,12 +24,44 @@ export function toFtsQuery(text: string): string | undefined {
 /** The terms of a question worth searching for: lower-cased, deduplicated, stop words dropped. */
 export function queryTerms(text: string): string[] {
   const words = [...new Set(text.normalize('NFKC').toLowerCase().replace(CONTRACTION, '').match(TOKEN) ?? [])];
-  const content = words.filter((w) => !STOP_WORDS.has(w));
+  const content = words.filter((w) => !isStopWord(w));
   return (content.length ? content : words).slice(0, MAX_TERMS);
+}
+
+/** Marks that end a sentence: the word after one is capitalised as the sentence's first, not as a name. */
+const SENTENCE_END = /[.!?:;]\s*$/;
+
+/**
+ * The terms of a question written as names (as queryTerms gives them, lower-cased): with a capital
+ * inside (`GraphQL`, `ImageMagick`, `GPU`) or a capital first letter where a sentence does not
+ * begin (`Heroku`, `Django`). A question about a named thing the knowledge base never mentions is
+ * about something else (see relevance.ts).
+ */
+export function namedTerms(text: string): Set<string> {
+  const source = text.normalize('NFKC').replace(CONTRACTION, '');
+  const names = new Set<string>();
+  for (const m of source.matchAll(TOKEN)) {
+    const word = m[0];
+    if (word.length < 2) continue; // `I`, `A`
+    const before = source.slice(0, m.index).replace(/["'“‘(\[]+$/u, '');
+    const sentenceStart = !before.trim() || SENTENCE_END.test(before);
+    const innerCapital = /\p{Lu}/u.test(word.slice(1));
+    if ((innerCapital && /\p{Ll}|\p{Lu}.*\p{Lu}/u.test(word)) || (!sentenceStart && /^\p{Lu}/u.test(word))) names.add(word.toLowerCase());
+  }
+  return names;
 }
 
 /** A word at least this long also finds the longer words it begins (`async` → `asynchronous`). */
 const PREFIX_FROM_LETTERS = 5;
+
+/**
+ * A second beginning a long word is also searched by. The stemmers (Porter, Snowball) turn a final
+ * `y` into `i` (`expiry` → `expiri`), which then begins none of the word's relatives (`expires`,
+ * `expiration` → `expir`): the word without its `y` finds them.
+ */
+export function prefixRoot(word: string): string {
+  return word.length > PREFIX_FROM_LETTERS ? word.replace(/y$/, '') : word;
+}
 
 /**
  * Terms as an FTS5 query of quoted strings joined with OR; undefined for none. A quoted term of
@@ -46,7 +78,10 @@ export function ftsQueryOf(terms: string[]): string | undefined {
  */
 export function ftsString(term: string): string {
   const quoted = `"${term.replace(/"/g, '""')}"`;
-  if (term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term)) return `${quoted}*`;
+  if (term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term)) {
+    const root = prefixRoot(term);
+    return root === term ? `${quoted}*` : `(${quoted}* OR "${root}"*)`;
+  }
   // Numbers stay as written: 4.90 is not 490.
   const joined = /\p{L}/u.test(term) ? term.replace(/[._:/@+-]/g, '') : term;
   return joined !== term ? `(${quoted} OR "${joined}")` : quoted;

@@ -6,9 +6,11 @@ import type { Store } from '../store/store.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { openAiEmbedder } from './embeddings/openai-embedder.js';
 import { openPassageVectors } from './postgres/passage-vectors.js';
+import { postgresPassagePresence } from './postgres/postgres-passage-presence.js';
 import { postgresRetriever } from './postgres/postgres-retriever.js';
 import { RETRIEVER_MIGRATIONS } from './postgres/retriever-migrations.js';
 import type { Retriever } from './retriever.js';
+import { sqlitePassagePresence } from './sqlite/sqlite-passage-presence.js';
 import { sqliteRetriever } from './sqlite/sqlite-retriever.js';
 
 /** The embedder EMBEDDINGS_* configure, if any. */
@@ -29,8 +31,11 @@ export async function openRetriever(databaseUrl: string, store: Store, config: K
     // pgvector matters only when there are vectors to compare.
     const vectors = common.embedder ? await openPassageVectors(pool, log) : undefined;
     if (vectors) log.info({ method: vectors.method }, `passage vectors compared by ${vectors.method}`);
-    return postgresRetriever(pool, { ...common, vectors });
+    return { ...postgresRetriever(pool, { ...common, vectors }), holdsPassages: postgresPassagePresence(pool) };
   }
-  if ('db' in store) return sqliteRetriever((store as SqliteStore).db, common);
+  if ('db' in store) {
+    const { db } = store as SqliteStore;
+    return { ...sqliteRetriever(db, common), holdsPassages: sqlitePassagePresence(db) };
+  }
   throw new Error('no retriever adapter for this store');
 }

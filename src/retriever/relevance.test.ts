@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inverseDocumentFrequency, NAMED_DOCUMENT_BOOST, OTHER_DOCUMENT_SHARE, rankByRelevance, termCoverage } from './relevance.js';
+import { inverseDocumentFrequency, NAMED_DOCUMENT_BOOST, OTHER_DOCUMENT_SHARE, rankByRelevance, termCoverage, termWeights, UNKNOWN_NAME_WEIGHT } from './relevance.js';
 
 const c = (documentId: number, score: number, hasTerm: boolean[], hasTermInText = hasTerm, nameHasTerm = false) =>
   ({ documentId, score, hasTerm, hasTermInText, nameHasTerm });
@@ -12,6 +12,12 @@ describe('relevance', () => {
     expect(none).toBeGreaterThan(rare);
     expect(rare).toBeGreaterThan(common);
     expect(common).toBeGreaterThan(0);
+  });
+
+  it('weighs a name no passage has more than an unknown everyday word, and a known name as any word', () => {
+    const [name, word, known] = termWeights(1000, [0, 0, 3], [true, false, true]);
+    expect(name).toBe(word * UNKNOWN_NAME_WEIGHT);
+    expect(known).toBe(inverseDocumentFrequency(1000, 3));
   });
 
   it('measures the share of the question\'s weight a passage holds', () => {

@@ -14,6 +14,18 @@ export function inverseDocumentFrequency(passages: number, withTerm: number): nu
 }
 
 /**
+ * How much more a name in the question (see namedTerms) weighs when no passage has it: a question
+ * about a product, a library or a place the documents never mention is about something else, while
+ * an everyday word missing from them is more often the question's own phrasing of what they say.
+ */
+export const UNKNOWN_NAME_WEIGHT = 2;
+
+/** The weight of each term of a question: its rarity in an index of `passages`, more for an unknown name. */
+export function termWeights(passages: number, withTerm: number[], named: boolean[]): number[] {
+  return withTerm.map((n, i) => inverseDocumentFrequency(passages, n) * (n === 0 && named[i] ? UNKNOWN_NAME_WEIGHT : 1));
+}
+
+/**
  * The share of a question a passage answers, between 0 and 1: the weight (rarity) of the terms
  * it has over the weight of all the question's terms. One common word shared with a question of
  * several rare ones scores low however well BM25 ranks it.

@@ -58,6 +58,11 @@ export interface Retriever {
   remove(accountId: number, documentId: number): Promise<void>;
   /** The best passages, best first; empty when none reaches the relevance floor. */
   retrieve(query: RetrieveQuery): Promise<RetrievedPassage[]>;
+  /**
+   * Whether any of the folders holds a passage, far more cheaply than `retrieve` finds nothing:
+   * a reply whose bot reads only empty folders skips retrieval. Absent: always retrieve.
+   */
+  holdsPassages?(accountId: number, folderIds: number[]): Promise<boolean>;
   /** Releases what the adapter holds of its own (the PostgreSQL adapter's pool). */
   close?(): Promise<void>;
 }

@@ -1,10 +1,10 @@
 /**
  * English words too common to tell passages apart: Snowball's English list, the halves of
  * contractions left once their apostrophe is gone (`isn't` → `isn`), and everyday words of
- * questions (`like`, `way`, `get`, `use`, `file`…) that match nearly any technical text. The
- * knowledge bases Parley serves are in English so far; another language's list goes beside this one.
+ * questions (`like`, `way`, `get`, `use`, `file`, `find`, `happen`…) that match nearly any
+ * technical text.
  */
-export const STOP_WORDS = new Set(`
+const ENGLISH = new Set(`
 a about above after again against all am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have
 having he her here hers herself him himself his how i if in into is it its itself just me more most
@@ -17,5 +17,28 @@ tell please us shall may might must also yes ok okay hi hello thanks thank
 like way ways get gets getting got use uses using used want wants need needs make makes making
 file thing things something anything everything possible good kind lot lots really know see try
 work works let lets go going one ever still even much many well another else turn keep proper
-put take able instead without within whether long
+put take able instead without within whether long find happen
 `.trim().split(/\s+/));
+
+/**
+ * Stop words by language (BCP 47 primary subtag). Every document of the evaluation
+ * (test/fixtures/readmes) is English, and so are both retrievers' stemmers (FTS5's Porter, PostgreSQL's
+ * `english` configuration): a language added here needs its stemmer too.
+ */
+export const STOP_WORDS: Readonly<Record<string, ReadonlySet<string>>> = { en: ENGLISH };
+
+/** English inflections a stop word may carry in a question: `turned`, `turning`, `happens`, `files`. */
+const INFLECTION = /(?:ing|ed|es|s)$/;
+
+/**
+ * Whether a lower-cased word is a stop word of the language, as written or once an inflection is
+ * taken off (`turned` as `turn`); a language without a list has none.
+ */
+export function isStopWord(word: string, language = 'en'): boolean {
+  const words = STOP_WORDS[language.split('-')[0]];
+  if (!words) return false;
+  if (words.has(word)) return true;
+  if (word.length < 5) return false;
+  const bare = word.replace(INFLECTION, '');
+  return words.has(bare) || (word.endsWith('es') && words.has(word.slice(0, -1)));
+}

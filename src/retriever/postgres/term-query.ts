@@ -1,3 +1,5 @@
+import { prefixRoot } from '../fts-query.js';
+
 /**
  * One question term as a PostgreSQL tsquery expression over bound parameters, so that no user
  * text is ever read as tsquery syntax. Mirrors fts-query.ts's ftsString: a word of five letters
@@ -6,7 +8,11 @@
  * parts written together (`HTTP/2` finds `HTTP2`).
  */
 export function termQuery(term: string, param: (value: string) => string): string {
-  if (term.length >= 5 && /^\p{L}+$/u.test(term)) return `to_tsquery('english', ${param(`${term}:*`)})`;
+  if (term.length >= 5 && /^\p{L}+$/u.test(term)) {
+    const root = prefixRoot(term);
+    const prefix = `to_tsquery('english', ${param(`${term}:*`)})`;
+    return root === term ? prefix : `(${prefix} || to_tsquery('english', ${param(`${root}:*`)}))`;
+  }
   const phrase = `phraseto_tsquery('english', ${param(term)})`;
   const joined = /\p{L}/u.test(term) ? term.replace(/[._:/@+-]/g, '') : term;
   return joined !== term ? `(${phrase} || phraseto_tsquery('english', ${param(joined)}))` : phrase;

@@ -1,7 +1,7 @@
 import { dot, normalize } from '../embeddings/embedder.js';
-import { ftsQueryOf, ftsString, queryTerms } from '../fts-query.js';
+import { ftsQueryOf, ftsString, namedTerms, queryTerms } from '../fts-query.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
-import { DEFAULT_MIN_RELEVANCE, inverseDocumentFrequency, rankByRelevance } from '../relevance.js';
+import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
 import type { RetrievedPassage, Retriever, RetrieverOptions } from '../retriever.js';
 import { identifierWords } from '../identifier-words.js';
 import { splitPassages, type Passage } from '../split-passages.js';
@@ -106,17 +106,17 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
   }
 
   /** The candidates that reach the relevance floor, best first (see relevance.ts). */
-  function relevant(rows: PassageRow[], terms: string[]): PassageRow[] {
+  function relevant(rows: PassageRow[], terms: string[], named: Set<string>): PassageRow[] {
     if (!rows.length) return rows;
     const total = (passageCount.all()[0] as { n: number }).n;
     const ids = JSON.stringify(rows.map((r) => r.id));
-    const weights: number[] = [];
+    const counts: number[] = [];
     const anywhere: Set<number>[] = [];
     const inText: Set<number>[] = [];
     const inName: Set<number>[] = [];
     for (const term of terms) {
       const fts = ftsString(term);
-      weights.push(inverseDocumentFrequency(total, (termCount.all(fts)[0] as { n: number }).n));
+      counts.push((termCount.all(fts)[0] as { n: number }).n);
       const found = termIn.all(fts, ids) as { id: number; name: number; body: number }[];
       anywhere.push(new Set(found.map((r) => r.id)));
       inText.push(new Set(found.filter((r) => r.body !== 0).map((r) => r.id)));
@@ -125,7 +125,7 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     return rankByRelevance(rows.map((r) => ({
       ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),
       nameHasTerm: inName.some((s) => s.has(r.id)),
-    })), weights, minRelevance);
+    })), termWeights(total, counts, terms.map((t) => named.has(t))), minRelevance);
   }
 
   const toPassage = (r: Omit<PassageRow, 'score'>, score: number): RetrievedPassage => ({
@@ -176,7 +176,7 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
       const match = ftsQueryOf(terms);
       const candidates = Math.max(MIN_CANDIDATES, embedder ? limit * CANDIDATES_PER_RESULT : limit);
       const found = match ? (fullText.all(match, ...args, candidates) as PassageRow[]) : [];
-      const textRows = relevant(found, terms).slice(0, embedder ? limit * CANDIDATES_PER_RESULT : limit);
+      const textRows = relevant(found, terms, namedTerms(query)).slice(0, embedder ? limit * CANDIDATES_PER_RESULT : limit);
       if (!embedder) return textRows.map((r) => toPassage(r, r.score));
 
       const vectorIds = await vectorSearch(query, args, candidates);

@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../chat-model/chat-model.js';
 import type { HistoryMessage } from '../store/store.js';
 import type { Bot } from './entities.js';
-import { countPromptTokens, messageTokens } from './token-count.js';
+import { countPromptTokens, keptMessageTokens, messageTokens } from './token-count.js';
 
 export interface Prompt {
   messages: ChatMessage[];
@@ -29,7 +29,9 @@ export async function buildPrompt(
   let tokens = fixed;
   const earlier: ChatMessage[] = [];
   for (const m of newestFirst) {
-    const size = await messageTokens(m.id, m.content);
+    // Earlier messages were counted by an earlier reply: most are kept, and need no promise.
+    // Counted only as far as there is room: past it, the message is left out whatever its size.
+    const size = keptMessageTokens(m.id, m.content, room) ?? await messageTokens(m.id, m.content, room);
     if (room < size) break;
     room -= size;
     tokens += size;

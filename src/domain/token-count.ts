@@ -5,6 +5,7 @@ const roughCount = (text: string) => Math.ceil(text.length / 4);
 
 let count: (text: string) => number = roughCount;
 let loading: Promise<void> | undefined;
+let loaded = false;
 
 /**
  * Loads the tokenizer (cl100k, OpenAI's, a fair estimate for other models too). It takes a few
@@ -13,6 +14,7 @@ let loading: Promise<void> | undefined;
 export function loadTokenizer(): Promise<void> {
   loading ??= import('gpt-tokenizer/encoding/cl100k_base').then((m) => {
     count = (text) => m.countTokens(text);
+    loaded = true;
   });
   return loading;
 }
@@ -46,6 +48,8 @@ function* pieces(text: string): Generator<string> {
 
 /** Token count of `text`, in time linear in its length (about 40 µs a kilobyte). */
 export function countTokens(text: string): number {
+  // Text no longer than a run cannot hold one too long: no scan for runs, no generator.
+  if (text.length <= MAX_RUN) return count(text);
   let n = 0;
   for (const piece of pieces(text)) n += count(piece);
   return n;
@@ -57,8 +61,9 @@ const SLICE_CHARS = 16_384;
 /**
  * countTokens for text of any length without holding the event loop: a 300,000-character reply is
  * counted in slices, each followed by a turn of the loop, so no other request waits for it.
+ * Counting stops once past `limit`: the answer is then more than `limit`, though not the count.
  */
-export async function countTokensInTurns(text: string): Promise<number> {
+export async function countTokensInTurns(text: string, limit = Infinity): Promise<number> {
   if (text.length <= SLICE_CHARS) return countTokens(text);
   let n = 0;
   let done = 0;
@@ -73,6 +78,7 @@ export async function countTokensInTurns(text: string): Promise<number> {
         else if (isHighSurrogate(piece.charCodeAt(end - 1))) end++;
       }
       n += count(piece.slice(i, end));
+      if (n > limit) return n;
       done += end - i;
       i = end;
       if (done >= SLICE_CHARS) {
@@ -87,24 +93,50 @@ export async function countTokensInTurns(text: string): Promise<number> {
 /** Chat formats add a few tokens a message for the role and separators. */
 const PER_MESSAGE = 4;
 
+/**
+ * Counts of system messages seen lately, by their text: a bot's system prompt, or the grounding
+ * message that says its folders hold nothing, is the same on every reply it writes.
+ */
+const systemCounts = new Map<string, number>();
+const SYSTEM_COUNTS_LIMIT = 1_000;
+
 export async function countPromptTokens(messages: ChatMessage[]): Promise<number> {
   let n = 3;
-  for (const m of messages) n += PER_MESSAGE + await countTokensInTurns(m.content);
+  for (const m of messages) {
+    let tokens = systemCounts.get(m.content);
+    if (tokens === undefined) {
+      tokens = await countTokensInTurns(m.content);
+      if (systemCounts.size >= SYSTEM_COUNTS_LIMIT) systemCounts.clear();
+      // Kept only once the tokenizer has loaded: the rough count before it is not the count.
+      if (loaded) systemCounts.set(m.content, tokens);
+    }
+    n += PER_MESSAGE + tokens;
+  }
   return n;
 }
 
-const cache = new Map<number, { length: number; tokens: number }>();
+/** Counts by message id; `exact` false when counting stopped past a limit (`tokens` is then a lower bound). */
+const cache = new Map<number, { length: number; tokens: number; exact: boolean }>();
 const CACHE_LIMIT = 100_000;
 
 /**
- * Token count of a stored message. Finished messages never change, so counts are kept by id; the
- * length check keeps two stores in one process (tests, tools) from reading each other's counts.
+ * Token count of a stored message, or, when it has more than `limit` tokens, some number above
+ * `limit`: a long reply read back as history is counted only as far as the prompt has room (a
+ * 500 KB reply cost the next reply 20 ms to be left out). Finished messages never change, so
+ * counts are kept by id; the length check keeps two stores in one process (tests, tools) from
+ * reading each other's counts.
  */
-export async function messageTokens(id: number, content: string): Promise<number> {
-  const hit = cache.get(id);
-  if (hit && hit.length === content.length) return hit.tokens;
-  const tokens = PER_MESSAGE + await countTokensInTurns(content);
+export async function messageTokens(id: number, content: string, limit = Infinity): Promise<number> {
+  const kept = keptMessageTokens(id, content, limit);
+  if (kept !== undefined) return kept;
+  const tokens = PER_MESSAGE + await countTokensInTurns(content, limit - PER_MESSAGE);
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(id, { length: content.length, tokens });
+  cache.set(id, { length: content.length, tokens, exact: tokens <= limit });
   return tokens;
+}
+
+/** messageTokens when what it would answer is kept already, without a promise; else undefined. */
+export function keptMessageTokens(id: number, content: string, limit = Infinity): number | undefined {
+  const hit = cache.get(id);
+  return hit && hit.length === content.length && (hit.exact || hit.tokens > limit) ? hit.tokens : undefined;
 }

@@ -44,4 +44,8 @@ describe('namedTerms', () => {
     expect([...namedTerms('Resize images with ImageMagick on a GPU. What about iOS?')]).toEqual(['imagemagick', 'gpu', 'ios']);
     expect([...namedTerms('"Should" I commit my .env file?')]).toEqual([]);
   });
+  it('finds none in a question written in Title Case or in capitals', () => {
+    expect([...namedTerms('How Do I Deploy My App To Heroku?')]).toEqual([]);
+    expect([...namedTerms('HOW DO I DEPLOY TO HEROKU?')]).toEqual([]);
+  });
 });

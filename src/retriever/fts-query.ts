@@ -40,15 +40,19 @@ const SENTENCE_END = /[.!?:;]\s*$/;
 export function namedTerms(text: string): Set<string> {
   const source = text.normalize('NFKC').replace(CONTRACTION, '');
   const names = new Set<string>();
+  let inSentence = 0;
+  let capitalised = 0;
   for (const m of source.matchAll(TOKEN)) {
     const word = m[0];
     if (word.length < 2) continue; // `I`, `A`
     const before = source.slice(0, m.index).replace(/["'“‘(\[]+$/u, '');
     const sentenceStart = !before.trim() || SENTENCE_END.test(before);
-    const innerCapital = /\p{Lu}/u.test(word.slice(1));
-    if ((innerCapital && /\p{Ll}|\p{Lu}.*\p{Lu}/u.test(word)) || (!sentenceStart && /^\p{Lu}/u.test(word))) names.add(word.toLowerCase());
+    if (!sentenceStart) inSentence++;
+    if (!sentenceStart && /^\p{Lu}/u.test(word)) capitalised++;
+    if (/\p{Lu}/u.test(word.slice(1)) || (!sentenceStart && /^\p{Lu}/u.test(word))) names.add(word.toLowerCase());
   }
-  return names;
+  // A question In Title Case, or in capitals, says nothing of which of its words are names.
+  return inSentence >= 3 && capitalised > inSentence / 2 ? new Set() : names;
 }
 
 /** A word at least this long also finds the longer words it begins (`async` → `asynchronous`). */

@@ -21,6 +21,8 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { messageRoutes } from './routes/messages.js';
 import { playgroundRoutes } from './routes/playground.js';
+import { apiReferenceRoutes } from './routes/api-reference.js';
+import { routeCatalog } from './openapi/route-catalog.js';
 import { signedUrlRoutes, uploadTargetRoutes } from './routes/uploads.js';
 
 /** Health checks and scrapes: not logged at `info`. */
@@ -89,6 +91,8 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     }
     done();
   });
+  // Every route with a schema, for the OpenAPI document (GET /openapi.json).
+  const routes = routeCatalog(app);
   registerErrorHandling(app);
   registerBodyParsers(app);
   registerCors(app);
@@ -96,6 +100,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
   metricsRoutes(app, deps.metrics, config.metricsToken);
   if (!duties.api) return app;
   playgroundRoutes(app, config);
+  apiReferenceRoutes(app, config, routes);
   uploadTargetRoutes(app, deps);
 
   app.register(async (api) => {

@@ -49,7 +49,7 @@ export function codePoints(s: string): number {
  * refused: PostgreSQL cannot store it in text, and every store refuses alike.
  */
 export const text = (max: number) =>
-  anyText().refine((s) => codePoints(s) <= max, issue({ rule: 'max_chars', limit: max })).meta({ maxLength: max });
+  anyText().refine((s) => s.length <= max || codePoints(s) <= max, issue({ rule: 'max_chars', limit: max })).meta({ maxLength: max });
 
 /** A string of any length, U+0000 refused. */
 export const anyText = () => z.string().refine((s) => !s.includes('\u0000'), { ...issue({ rule: 'nul' }), abort: true });
@@ -132,9 +132,8 @@ export const commaList = (names: readonly string[]) =>
     .optional()
     .meta({ type: 'string', description: `Comma-separated: ${names.join(', ')}.`, examples: [names.join(',')] });
 
-/** A body or query: anything that is not an object reads as an empty one (every field then missing). */
-export const fieldsOf = <T extends z.ZodRawShape>(shape: T) =>
-  z.preprocess((v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {}), z.object(shape));
+/** A body, query or path: its fields (unknown ones ignored). zod-compiler.ts reads a body that is not an object as `{}`. */
+export const fieldsOf = <T extends z.ZodRawShape>(shape: T) => z.object(shape);
 
 export { issue, issueOf };
 

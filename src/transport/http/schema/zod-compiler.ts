@@ -12,9 +12,16 @@ export interface ZodTypeProvider extends FastifyTypeProvider {
  * Fastify validates each request part with its route's zod schema; a failure becomes the API's
  * error (422 in Laravel's shape, or 404 for a path's unknown id) through laravel-messages.ts.
  */
-export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) => {
-  const result = schema.safeParse(data, { reportInput: true });
-  return result.success ? { value: result.data } : { error: validationError(result.error.issues) };
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (given) => {
+  // As Laravel reads it: a body that is not an object (a bare string, a list, null) has no fields,
+  // so each required one is reported missing.
+  const data = given !== null && typeof given === 'object' && !Array.isArray(given) ? given : {};
+  const result = schema.safeParse(data);
+  if (result.success) return { value: result.data };
+  // Parsed again with the inputs in the issues (which tell a missing field from one of the wrong
+  // type): reporting them on every parse would cost each request more than the parse itself.
+  const reported = schema.safeParse(data, { reportInput: true });
+  return { error: validationError(reported.error?.issues ?? result.error.issues) };
 };
 
 /**

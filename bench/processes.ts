@@ -53,7 +53,7 @@ export async function waitForOutput(child: Child, test: RegExp, timeoutMs = 20_0
 }
 
 /** Starts a helper (upstream or relay) in its own process; resolves with its port. */
-export async function startHelper(role: 'upstream' | 'relay', arg: string, nodeArgs: string[] = []): Promise<{ child: Child; port: number }> {
+export async function startHelper(role: 'upstream' | 'relay' | 'bound', arg: string, nodeArgs: string[] = []): Promise<{ child: Child; port: number }> {
   const child = startChild(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(BENCH_DIR, 'child-main.ts'), role, arg]);
   const m = await waitForOutput(child, /ready (\d+)/);
   return { child, port: Number(m[1]) };

@@ -5,8 +5,21 @@ const sqids = new Sqids({ minLength: 10 });
 // Sqids checks every new id against its ~560 blocked words one by one, with a regular expression
 // per word: the dearest step of every send. The same test, indexed (see sqids-blocklist.ts), gives
 // the same ids; test/api/public-ids.test.ts compares the two over tens of thousands of ids.
-const internals = sqids as unknown as { blocklist: Set<string>; isBlockedId(id: string): boolean };
+const internals = sqids as unknown as { blocklist: Set<string>; isBlockedId(id: string): boolean; shuffle(alphabet: string): string };
 internals.isBlockedId = blocklistMatcher(internals.blocklist);
+// Its shuffle of an alphabet, the next dearest step (a split, 61 swaps, a join; two or three an
+// id), is a pure function of an alphabet that is one of a few hundred rotations and shuffles of
+// the first: remembered, it is computed once each.
+const shuffled = new Map<string, string>();
+const shuffle = internals.shuffle.bind(sqids);
+internals.shuffle = (alphabet) => {
+  let out = shuffled.get(alphabet);
+  if (out === undefined) {
+    out = shuffle(alphabet);
+    if (shuffled.size < 10_000) shuffled.set(alphabet, out);
+  }
+  return out;
+};
 
 /**
  * Each kind of record encodes its ids with its own tag, so the bot 1 and the conversation 1 have

@@ -79,8 +79,10 @@ const ERRORS = {
 } as const;
 export type ErrorStatus = keyof typeof ERRORS;
 
+const RETRY_AFTER = { 'retry-after': 'Seconds until the key may call again.' };
+
 /** The error answers of an API route: 401, 429 and 500 on every one, and those named. */
 export function errorResponses(...statuses: ErrorStatus[]) {
   const all: ErrorStatus[] = [401, ...statuses, 429, 500];
-  return Object.fromEntries(all.map((s) => [s, ERRORS[s][0].meta({ description: ERRORS[s][1] })]));
+  return Object.fromEntries(all.map((s) => [s, ERRORS[s][0].meta({ description: ERRORS[s][1], ...(s === 429 && { headers: RETRY_AFTER }) })]));
 }

@@ -65,15 +65,15 @@ describe('storedReplyFeed', () => {
       if (isLow(content.charCodeAt(offset))) continue; // never an offset we hand out
       const read = feed.read(offset);
       expect(read.chunks.map((c) => c.text).join('')).toBe(content.slice(offset));
-      expect(read.ending).toEqual({ usage: { promptTokens: 2, completionTokens: 3 } });
+      expect(read.ending).toEqual({ outcome: 'done', usage: { promptTokens: 2, completionTokens: 3 } });
     }
   });
 
   it('replays a failed reply as its error (its content is the error text), with no chunks', () => {
     const failed = reply({ status: 'failed', content: 'The model service answered 500.' });
     const feed = storedReplyFeed(storeWith(failed).store, failed);
-    expect(feed.read(0)).toEqual({ chunks: [], ending: { error: 'The model service answered 500.' } });
-    expect(feed.read(7)).toEqual({ chunks: [], ending: { error: 'The model service answered 500.' } });
+    expect(feed.read(0)).toEqual({ chunks: [], ending: { outcome: 'failed', reason: 'The model service answered 500.' } });
+    expect(feed.read(7)).toEqual({ chunks: [], ending: { outcome: 'failed', reason: 'The model service answered 500.' } });
   });
 
   it('does not watch a finished reply', () => {
@@ -97,7 +97,7 @@ describe('storedReplyFeed', () => {
 
     box.message = reply({ status: 'done', content: 'Hello, world' });
     await until(() => feed.read(8).ending !== undefined);
-    expect(feed.read(8)).toEqual({ chunks: [{ text: 'orld', end: 12 }], ending: { usage: undefined } });
+    expect(feed.read(8)).toEqual({ chunks: [{ text: 'orld', end: 12 }], ending: { outcome: 'done', usage: undefined } });
     expect(wakes).toBeGreaterThanOrEqual(2);
 
     // Polling stopped with the end: later changes are not seen.

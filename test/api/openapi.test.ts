@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, startParley, type ApiResponse, type RunningParley, type Tenant } from '../support/start-parley.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }> };
+type Operation = { responses: Record<string, { content?: Record<string, { schema: object }>; headers?: Record<string, object> }> };
 
 /** Fastify's route tree (printRoutes) → "METHOD /path" for every route under /api/v1, HEAD twins left out. */
 function fastifyRoutes(tree: string): string[] {
@@ -37,11 +37,13 @@ describe('the OpenAPI document (GET /openapi.json) and the reference (GET /docs)
     expect(op, `${method} ${path} is documented`).toBeDefined();
     const answer = op!.responses[String(r.status)];
     expect(answer, `${method} ${path} documents ${r.status} (${r.text.slice(0, 200)})`).toBeDefined();
+    for (const header of Object.keys(answer.headers ?? {})) expect(r.headers.get(header), `${method} ${path} ${r.status}: ${header}`).toBeTruthy();
     const content = answer.content;
     if (!content) expect(r.text, `${method} ${path} ${r.status} has no body`).toBe('');
     else if (content['application/json']) {
       const schema = content['application/json'].schema;
-      const validate = validators.get(schema) ?? ajv.compile(schema);
+      // Named schemas are referred to in the document's components.
+      const validate = validators.get(schema) ?? ajv.compile({ ...schema, components: doc.components });
       validators.set(schema, validate);
       expect(validate(r.json), `${method} ${path} ${r.status}: ${JSON.stringify(validate.errors)} in ${r.text.slice(0, 300)}`).toBe(true);
     } else {

@@ -4,23 +4,41 @@ import { STREAM_URL_PROTOCOL } from './stream-protocol.js';
 
 type JsonSchema = Record<string, unknown>;
 
-/** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect); what a request sends, or what an answer holds. */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, noBody: _noBody, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+/** The named schemas (those with an `id` in their meta, as Bot or Message) met while converting. */
+type Components = Record<string, JsonSchema>;
+
+/**
+ * zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect); what a request sends, or what an answer
+ * holds. Named schemas go to `components` and are referred to there.
+ */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output', components: Components): JsonSchema {
+  const converted = z.toJSONSchema(schema, {
+    target: 'draft-2020-12', io, unrepresentable: 'any',
+    // z.int()'s bounds are JavaScript's safe integers: noise in a reference.
+    override: ({ jsonSchema: s }) => {
+      if (s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+      if (s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+    },
+  }) as JsonSchema;
+  const { $schema: _dialect, noBody: _noBody, headers: _headers, $defs, ...rest } = JSON.parse(
+    JSON.stringify(converted).replaceAll('"#/$defs/', '"#/components/schemas/'),
+  ) as JsonSchema & { $defs?: Components };
+  Object.assign(components, $defs);
   return rest;
 }
 
 const isZod = (v: unknown): v is z.ZodType => v instanceof z.ZodType;
-const metaOf = (schema: z.ZodType) => (z.globalRegistry.get(schema) ?? {}) as { description?: string; noBody?: boolean };
+const metaOf = (schema: z.ZodType) =>
+  (z.globalRegistry.get(schema) ?? {}) as { description?: string; noBody?: boolean; headers?: Record<string, string> };
 
 const STATUS_TEXT: Record<string, string> = { 200: 'OK', 204: 'No Content', 302: 'Found' };
 
 /** Fastify's path (`/conversations/:id`) → OpenAPI's (`/conversations/{id}`). */
 export const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-function parameters(schema: unknown, where: 'path' | 'query') {
+function parameters(schema: unknown, where: 'path' | 'query', components: Components) {
   if (!isZod(schema)) return [];
-  const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const object = jsonSchema(schema, 'input', components) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => {
     const { description, ...rest } = property;
     return {
@@ -30,31 +48,34 @@ function parameters(schema: unknown, where: 'path' | 'query') {
   });
 }
 
-function responses(map: Record<string, unknown> | undefined) {
+function responses(map: Record<string, unknown> | undefined, components: Components) {
   const out: Record<string, unknown> = {};
   for (const [status, answer] of Object.entries(map ?? {})) {
     if (isZod(answer)) {
-      const { description, noBody } = metaOf(answer);
+      const { description, noBody, headers } = metaOf(answer);
       out[status] = {
         description: description ?? STATUS_TEXT[status] ?? 'Answer',
-        ...(!noBody && { content: { 'application/json': { schema: jsonSchema(answer, 'output') } } }),
+        ...(headers && {
+          headers: Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])),
+        }),
+        ...(!noBody && { content: { 'application/json': { schema: jsonSchema(answer, 'output', components) } } }),
       };
     } else {
       // `{description, content: {'text/plain': {schema}}}`: an answer of another type than JSON.
       const { description, content } = answer as { description?: string; content: Record<string, { schema: z.ZodType }> };
       out[status] = {
         description: description ?? STATUS_TEXT[status] ?? 'Answer',
-        content: Object.fromEntries(Object.entries(content).map(([type, c]) => [type, { schema: jsonSchema(c.schema, 'output') }])),
+        content: Object.fromEntries(Object.entries(content).map(([type, c]) => [type, { schema: jsonSchema(c.schema, 'output', components) }])),
       };
     }
   }
   return out;
 }
 
-function operation(route: CatalogRoute) {
+function operation(route: CatalogRoute, components: Components) {
   const { schema } = route;
-  const body = isZod(schema.body) ? jsonSchema(schema.body, 'input') : undefined;
-  const params = [...parameters(schema.params, 'path'), ...parameters(schema.querystring, 'query')];
+  const body = isZod(schema.body) ? jsonSchema(schema.body, 'input', components) : undefined;
+  const params = [...parameters(schema.params, 'path', components), ...parameters(schema.querystring, 'query', components)];
   return {
     operationId: `${route.method.toLowerCase()}${openApiPath(route.url).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     ...(schema.summary && { summary: schema.summary }),
@@ -72,7 +93,7 @@ function operation(route: CatalogRoute) {
         },
       },
     }),
-    responses: responses(schema.response as Record<string, unknown> | undefined),
+    responses: responses(schema.response as Record<string, unknown> | undefined, components),
   };
 }
 
@@ -104,7 +125,8 @@ const streamPath = {
  */
 export function openApiDocument(routes: readonly CatalogRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = operation(route);
+  const schemas: Components = {};
+  for (const route of routes) (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = operation(route, schemas);
   paths['/stream/{token}'] = streamPath;
   return {
     openapi: '3.1.0',
@@ -118,6 +140,7 @@ export function openApiDocument(routes: readonly CatalogRoute[], version: string
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
     components: {
+      schemas,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (`parley key create`): `Authorization: Bearer parley_…`.' },
       },

@@ -64,7 +64,9 @@ const schemas = {
     response: {
       200: answers.one(z.strictObject({ stream_url: z.string().meta({ description: 'GET it for the reply as text/event-stream.' }), ...streamIds }))
         .meta({ description: 'With `redirect: false`.' }),
-      302: answers.noBody('To the stream URL (`Location`); the ids in `x-message-id` and `x-reply-id`.'),
+      302: answers.noBody('To the stream URL.', {
+        location: 'The stream URL.', 'x-message-id': 'The stored message.', 'x-reply-id': 'Its reply.',
+      }),
       ...answers.errorResponses(402, 415, 422),
     },
   },

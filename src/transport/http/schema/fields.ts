@@ -135,7 +135,7 @@ export const commaList = (names: readonly string[]) =>
 /** A body, query or path: its fields (unknown ones ignored). zod-compiler.ts reads a body that is not an object as `{}`. */
 export const fieldsOf = <T extends z.ZodRawShape>(shape: T) => z.object(shape);
 
-export { issue, issueOf };
+export { issue };
 
 /** `includes=a,b`, also taken as `includes[]=a` (the form PHP clients send). */
 export const includesFields = (names: readonly string[]) => ({

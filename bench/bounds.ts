@@ -7,12 +7,11 @@
  *
  *   npm run build && npx tsx bench/bounds.ts [--runs 5] [--sends 10000] [--chunks 20000]
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, keepAliveAgent, readBody, readStream } from './http-client.js';
 import { startParley } from './parley-process.js';
-import { ROOT, startHelper } from './processes.js';
+import { ROOT, cpuOf, startHelper } from './processes.js';
 import { scriptMessage } from './script.js';
 import { spread } from './stats.js';
 import { completionsTarget, ConversationPool, parleyTarget, type StreamTarget } from './targets.js';
@@ -29,21 +28,6 @@ const sends = Number(values.sends);
 const chunks = Number(values.chunks);
 const CLIENTS = 64;
 
-/**
- * CPU time of all of a process's threads, in µs, from the scheduler's own accounting (ns): /proc's
- * utime and stime count in 10 ms ticks, too coarse for a floor that spends 30 ms on a run.
- */
-function cpuOf(pid: number): number {
-  let ns = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return ns / 1000;
-}
 
 const upstream = await startHelper('upstream', '0');
 const relay = await startHelper('relay', String(upstream.port));

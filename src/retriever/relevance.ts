@@ -48,8 +48,14 @@ export interface Candidate {
   nameHasTerm: boolean;
 }
 
-/** How much more a passage counts when its document's name has a term of the question. */
-export const NAMED_DOCUMENT_BOOST = 2;
+/**
+ * How much more a passage counts when its document's name has a term of the question. 3 rather
+ * than 2 since issue 13's third held-out set: the named document's passages then outrank another
+ * document's that share more of the question's everyday words, which raised source precision on
+ * all four sets and both stores (+7 points summed over the sets on SQLite, +1.6 on PostgreSQL) and
+ * moved nothing else.
+ */
+export const NAMED_DOCUMENT_BOOST = 3;
 
 /**
  * A passage from another document than the best one is quoted only when it scores at least this

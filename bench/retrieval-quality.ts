@@ -1,7 +1,7 @@
 /**
  * Retrieval quality on real public documents (test/fixtures/readmes, READMEs of well-known
- * libraries): the tuning questions the test suite runs, and the held-out questions nothing was
- * tuned on. Each question is answered as the extractive mode answers it.
+ * libraries): the tuning questions the test suite runs, and the held-out sets (the first two were
+ * seen while tuning; the third was written after the tuning ended). Each question is answered as the extractive mode answers it.
  *
  *   npx tsx bench/retrieval-quality.ts [--json] [--misses] [--postgres]
  *
@@ -25,6 +25,8 @@ const sets: [string, URL][] = [
   ['tuning (test suite)', new URL('../test/fixtures/readme-questions.json', import.meta.url)],
   ['held-out', new URL('./fixtures/readme-questions-held-out.json', import.meta.url)],
   ['second held-out', new URL('../test/fixtures/readme-questions-second-held-out.json', import.meta.url)],
+  // Written after the tuning ended and measured once (BENCHMARKS.md): the honest figure for issue 13.
+  ['third held-out', new URL('../test/fixtures/readme-questions-third-held-out.json', import.meta.url)],
 ];
 
 const rows: [string, EvalReport][] = [];

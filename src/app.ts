@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { requestLogValue } from './transport/http/request-log.js';
-import { publicIdSerializers } from './transport/log-ids.js';
+import { publicIdSerializers } from './transport/public-id-serializers.js';
 import { loadModelCatalog, type ModelCatalog } from './chat-model/model-catalog.js';
 import type { Config } from './config/config.js';
 import { dutiesOf } from './config/server-role.js';

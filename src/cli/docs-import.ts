@@ -6,7 +6,7 @@ import { CliError, EXIT, notFound } from './cli-error.js';
 import type { Flags } from './command.js';
 import { printResult, table } from './print-result.js';
 import { progressBar } from './progress-bar.js';
-import { serverUrl } from './server-address.js';
+import { serverUrl } from './server-url.js';
 
 const CONTENT_TYPES: Record<FileFormat, string> = {
   txt: 'text/plain', md: 'text/markdown', html: 'text/html', htm: 'text/html', rtf: 'application/rtf',

@@ -6,7 +6,7 @@ import { EXTRACTIVE_MODEL } from '../domain/extractive-answer.js';
 import { EXIT } from './cli-error.js';
 import type { Flags } from './command.js';
 import { printResult } from './print-result.js';
-import { serverUrl } from './server-address.js';
+import { serverUrl } from './server-url.js';
 
 /** What one health endpoint answered, or why it did not. */
 async function probe(url: string): Promise<{ status: number | null; body: unknown; error?: string }> {

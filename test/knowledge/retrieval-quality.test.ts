@@ -37,18 +37,22 @@ type Levels = Pick<EvalReport, 'hitAt1' | 'hitAt3' | 'answerPhrase' | 'sourcePre
  * The levels each question set reached when the ranking was last changed (BENCHMARKS.md): a change
  * that lowers any of them is a regression. Issue 13 asks, of a held-out set of 35 + 5: hit@1 ≥ 33,
  * hit@3 35, answer phrase ≥ 33, source precision ≥ 85 %, "nothing found" ≥ 4; the second held-out set
- * (written before it was run, see its file) meets all but the answer phrase.
+ * (written before it was run, see its file) meets all but the answer phrase, but it was seen while
+ * tuning. The third held-out set, written after the tuning ended, is held at its first and only run:
+ * it meets only source precision (the honest figure for the issue; nothing was tuned on it).
  */
 const LEVELS: Record<typeof store, Record<string, Levels>> = {
   sqlite: {
     'readme-questions.json': { hitAt1: 46, hitAt3: 50, answerPhrase: 44, sourcePrecision: 0.855, nothingFound: 5 },
     'readme-questions-held-out.json': { hitAt1: 34, hitAt3: 34, answerPhrase: 29, sourcePrecision: 0.885, nothingFound: 5 },
     'readme-questions-second-held-out.json': { hitAt1: 35, hitAt3: 35, answerPhrase: 31, sourcePrecision: 0.945, nothingFound: 5 },
+    'readme-questions-third-held-out.json': { hitAt1: 31, hitAt3: 32, answerPhrase: 28, sourcePrecision: 0.86, nothingFound: 2 },
   },
   postgres: {
     'readme-questions.json': { hitAt1: 48, hitAt3: 49, answerPhrase: 43, sourcePrecision: 0.885, nothingFound: 5 },
     'readme-questions-held-out.json': { hitAt1: 33, hitAt3: 33, answerPhrase: 28, sourcePrecision: 0.915, nothingFound: 5 },
     'readme-questions-second-held-out.json': { hitAt1: 35, hitAt3: 35, answerPhrase: 30, sourcePrecision: 0.995, nothingFound: 5 },
+    'readme-questions-third-held-out.json': { hitAt1: 31, hitAt3: 31, answerPhrase: 27, sourcePrecision: 0.91, nothingFound: 2 },
   },
 };
 
@@ -57,6 +61,7 @@ const SETS: [string, string][] = [
   ['readme-questions.json', '../fixtures/readme-questions.json'],
   ['readme-questions-held-out.json', '../../bench/fixtures/readme-questions-held-out.json'],
   ['readme-questions-second-held-out.json', '../fixtures/readme-questions-second-held-out.json'],
+  ['readme-questions-third-held-out.json', '../fixtures/readme-questions-third-held-out.json'],
 ];
 
 describe(`retrieval quality (${store})`, () => {

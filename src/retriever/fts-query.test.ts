@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ftsString, namedTerms, queryTerms, toFtsQuery } from './fts-query.js';
+import { compoundHead, ftsString, namedTerms, queryTerms, toFtsQuery } from './fts-query.js';
 
 describe('toFtsQuery', () => {
   it('quotes each word, a word of five letters or more as a prefix, and drops the common ones', () => {
@@ -47,5 +47,16 @@ describe('namedTerms', () => {
   it('finds none in a question written in Title Case or in capitals', () => {
     expect([...namedTerms('How Do I Deploy My App To Heroku?')]).toEqual([]);
     expect([...namedTerms('HOW DO I DEPLOY TO HEROKU?')]).toEqual([]);
+  });
+});
+
+describe('compoundHead', () => {
+  it('is the last word of a compound of two words joined by a hyphen, not a stop word', () => {
+    expect(compoundHead('sub-namespace')).toBe('namespace');
+    expect(compoundHead('self-signed')).toBe('signed');
+    expect(compoundHead('html-to-text')).toBeUndefined();
+    expect(compoundHead('utf-8')).toBeUndefined();
+    expect(compoundHead('log-in')).toBeUndefined();
+    expect(compoundHead('namespace')).toBeUndefined();
   });
 });

@@ -90,3 +90,16 @@ export function ftsString(term: string): string {
   const joined = /\p{L}/u.test(term) ? term.replace(/[._:/@+-]/g, '') : term;
   return joined !== term ? `(${quoted} OR "${joined}")` : quoted;
 }
+
+/** A compound of two words joined by a hyphen (`self-signed`, `sub-namespace`): its head is the last. */
+const COMPOUND = /^\p{L}+-(\p{L}+)$/u;
+
+/**
+ * The word a compound stands for when the documents never write it whole: English compounds name
+ * a kind of their last word (`sub-namespace` is a namespace, `self-signed` is signed). Undefined
+ * for a term that is no such compound, or whose head is a stop word.
+ */
+export function compoundHead(term: string): string | undefined {
+  const head = COMPOUND.exec(term)?.[1];
+  return head && !isStopWord(head) ? head : undefined;
+}

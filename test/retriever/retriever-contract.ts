@@ -64,6 +64,16 @@ export function retrieverContract(name: string, make: () => Promise<Retriever>):
       expect((await r.retrieve({ accountId: 1, folderIds: [1], query: 'log_level', limit: 3 }))[0].documentId).toBe(3);
     });
 
+    it('finds a hyphenated compound the documents never write whole by its last word', async () => {
+      const r = await make();
+      await r.index(doc(1, 'A logger can make a child logger with a longer namespace.'));
+      await r.index(doc(2, 'The well-known office cat sleeps on the printer.'));
+      const [hit] = await r.retrieve({ accountId: 1, folderIds: [1], query: 'How do I make a sub-namespace?', limit: 3 });
+      expect(hit?.documentId).toBe(1);
+      // A compound the documents do write is still matched whole.
+      expect((await r.retrieve({ accountId: 1, folderIds: [1], query: 'well-known', limit: 3 }))[0]?.documentId).toBe(2);
+    });
+
     it('splits a long document into several passages', async () => {
       const r = await make();
       const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} talks about topic${i} at some length. `.repeat(4));

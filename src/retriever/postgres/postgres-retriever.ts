@@ -1,6 +1,6 @@
 import type { PgPool, PgQueryable } from '../../store/postgres/postgres-database.js';
 import { normalize } from '../embeddings/embedder.js';
-import { namedTerms, queryTerms } from '../fts-query.js';
+import { compoundHead, namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
 import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
@@ -71,6 +71,17 @@ export function postgresRetriever(
       FROM retriever_passages p WHERE p.search @@ ${any} AND ${where}
       ORDER BY score DESC, p.id LIMIT ${ps.add(candidates)}`, ps.values);
     return rows;
+  }
+
+  /** The terms, a compound no passage has (`sub-namespace`) replaced by its head (see compoundHead). */
+  async function withHeads(terms: string[]): Promise<string[]> {
+    const compounds = terms.filter((t) => compoundHead(t));
+    if (!compounds.length) return terms;
+    const ps = params();
+    const found = compounds.map((t) => `EXISTS (SELECT 1 FROM retriever_passages WHERE search @@ ${termQuery(t, ps.add)})`);
+    const { rows: [row] } = await pool.query<Record<string, boolean>>(`SELECT ${found.map((f, i) => `${f} AS c${i}`).join(', ')}`, ps.values);
+    const absent = new Set(compounds.filter((_, i) => !row[`c${i}`]));
+    return [...new Set(terms.map((t) => (absent.has(t) ? compoundHead(t)! : t)))];
   }
 
   /** The candidates that reach the relevance floor, best first (relevance.ts, as the SQLite adapter). */
@@ -156,7 +167,7 @@ export function postgresRetriever(
 
     async retrieve(q) {
       if (!q.folderIds.length || q.limit <= 0) return [];
-      const terms = queryTerms(q.query);
+      const terms = await withHeads(queryTerms(q.query));
       const perMethod = embedder ? q.limit * CANDIDATES_PER_RESULT : q.limit;
       const candidates = Math.max(MIN_CANDIDATES, perMethod);
       const found = terms.length ? await fullText(q, terms, candidates) : [];

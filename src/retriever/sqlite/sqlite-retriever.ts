@@ -1,5 +1,5 @@
 import { dot, normalize } from '../embeddings/embedder.js';
-import { ftsQueryOf, ftsString, namedTerms, queryTerms } from '../fts-query.js';
+import { compoundHead, ftsQueryOf, ftsString, namedTerms, queryTerms } from '../fts-query.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
 import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
 import type { RetrievedPassage, Retriever, RetrieverOptions } from '../retriever.js';
@@ -93,7 +93,7 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
 
   /** The question's terms without those too common to matter (see COMMON_TERM_SHARE). */
   function searchTerms(query: string): string[] {
-    const terms = queryTerms(query);
+    const terms = withHeads(queryTerms(query));
     if (terms.length < 2) return terms;
     const total = (approxPassages.all()[0] as { n: number }).n;
     if (total < COMMON_TERMS_FROM_PASSAGES) return terms;
@@ -103,6 +103,15 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     if (kept.length) return kept;
     // Every term is common: search for the two rarest rather than for nothing.
     return [...terms].sort((a, b) => docs.get(a)! - docs.get(b)!).slice(0, 2);
+  }
+
+  /** The terms, a compound no passage has (`sub-namespace`) replaced by its head (see compoundHead). */
+  function withHeads(terms: string[]): string[] {
+    const out = terms.map((t) => {
+      const head = compoundHead(t);
+      return head && (termCount.all(ftsString(t))[0] as { n: number }).n === 0 ? head : t;
+    });
+    return [...new Set(out)];
   }
 
   /** The candidates that reach the relevance floor, best first (see relevance.ts). */

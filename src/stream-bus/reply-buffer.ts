@@ -14,7 +14,7 @@ export class ReplyBuffer implements ReplyFeed {
   private listeners: (() => void)[] = [];
 
   /** `onWatched(true)` when the first watcher comes, `(false)` when the last leaves (a network bus follows only then). */
-  constructor(private readonly onWatched?: (watched: boolean) => void) {}
+  constructor(private readonly onWatched?: (watched: boolean) => void, readonly remote = false) {}
 
   get size(): number {
     return this.length;

@@ -35,6 +35,11 @@ export interface FeedRead {
  * writer can stop reading while its socket is full.
  */
 export interface ReplyFeed {
+  /**
+   * True for a copy of a reply that another process writes (a network bus): if that process dies
+   * after storing the reply but before the bus carries its end, only the store knows it has ended.
+   */
+  readonly remote?: boolean;
   read(offset: number): FeedRead;
   /** Calls `listener` whenever there is more to read; returns the function that stops it. */
   watch(listener: () => void): () => void;

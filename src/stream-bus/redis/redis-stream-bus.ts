@@ -123,7 +123,7 @@ export async function redisStreamBus(options: RedisStreamBusOptions): Promise<St
       const remote: RemoteReply = {
         key,
         lastId: '0-0',
-        buffer: new ReplyBuffer((watched) => (watched ? follower.add(remote) : follower.remove(remote))),
+        buffer: new ReplyBuffer((watched) => (watched ? follower.add(remote) : follower.remove(remote)), true),
       };
       for (const [id, fields] of entries) {
         remote.lastId = id;

@@ -79,7 +79,8 @@ async function open(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, 
     if (opened?.reason === 'expired') throw new ApiError(410, 'This stream URL has expired.', 'expired');
     throw notFound('Stream');
   }
-  const feed = await openReplyFeed(deps, opened.grant);
+  // A reply followed from another process is checked against the store once a lease.
+  const feed = await openReplyFeed(deps, opened.grant, { checkMs: deps.config.leaseMs });
   if (!feed) throw notFound('Stream');
   if (res.destroyed) return;
 

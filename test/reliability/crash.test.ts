@@ -150,9 +150,13 @@ describe(`crash safety: ${KILLS} SIGKILLs of a real Parley during sends, streams
       failures.check(r.status === 200, () => `accepted message ${id}: ${r.status} after the kills`);
     }
     for (const url of streamUrls) {
-      const r = await request(`${server.url}${url}`, 'GET');
+      // Every reply has ended by now, so each stream ends at once; one that stays open is a failure
+      // to report, not a wait for the test's own timeout.
+      const r = await fetch(`${server.url}${url}`, { signal: AbortSignal.timeout(15_000) })
+        .then(async (res) => ({ status: res.status, text: await res.text() }))
+        .catch((err: Error) => ({ status: 0, text: `(${err.name}: still open after 15 s)` }));
       const events = new SseParser().push(r.text + '\n\n');
-      failures.check(r.status === 200 && events.at(-1)?.data === '[END]', () => `old stream URL ${url.slice(0, 40)}: ${r.status}, last event ${events.at(-1)?.data}`);
+      failures.check(r.status === 200 && events.at(-1)?.data === '[END]', () => `old stream URL ${url.slice(0, 40)}: ${r.status}, last event ${events.at(-1)?.data ?? r.text}`);
     }
     // An upload cut off by a kill can be sent again, once no PUT of the killed process can still be
     // running (HTTP_REQUEST_TIMEOUT after it began; until then its URL reads as used); every

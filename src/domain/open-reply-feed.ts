@@ -5,25 +5,27 @@ import { storeCheckedFeed } from './store-checked-feed.js';
 import { storedReplyFeed } from './stored-reply-feed.js';
 
 /**
- * The reply a stream URL grants: live from the bus while it is in progress, else from the store.
+ * The reply a stream URL grants: live from the bus while it is carried there, else from the store.
  * The store is asked first even for live replies: the bus knows reply ids only, not their accounts.
- * A reply the store has ended is read from the store, whatever the bus still holds of it: the store
- * has its whole text and its end, written before the bus is given the end, and a process can die
- * between the two (one that fails another's expired reply, say), leaving a stream on the bus that
- * nobody will ever end.
+ * For a reply the store has ended, the bus's copy is used only if it is this process's own or has
+ * its end too: the store has the reply's whole text and end, written before the bus is given the
+ * end, and a process can die between the two (one that fails another's expired reply, say),
+ * leaving a stream on the bus that nobody will ever end.
  */
 export async function openReplyFeed(
   deps: { store: Store; bus: StreamBus }, grant: StreamGrant, options: { checkMs: number },
 ): Promise<ReplyFeed | undefined> {
   const message = await deps.store.messages.get(grant.accountId, grant.replyId);
   if (!message || !message.machine) return undefined;
+  const live = await deps.bus.feed(grant.replyId);
   if (message.status !== 'in_progress') {
+    // A reply just ended replays from the bus in its chunks, as it was written.
+    if (live && (!live.remote || live.read(Number.MAX_SAFE_INTEGER).ending)) return live;
     const sources = message.status === 'done' ? (await deps.store.messages.sources([message.id])).get(message.id) : undefined;
     return storedReplyFeed(deps.store, message, undefined, sources);
   }
-  // Not on the bus while in progress: its process has not opened it yet, or lost it; the store is
-  // polled until the reply ends there (by its process, or by the lease sweep if that one died).
-  const live = await deps.bus.feed(grant.replyId);
+  // Not on the bus while in progress: its process has not opened it there yet, or lost it; the
+  // store is polled until the reply ends there (by its process, or by the lease sweep).
   if (!live) return storedReplyFeed(deps.store, message);
   return live.remote ? storeCheckedFeed(deps.store, message, live, options.checkMs) : live;
 }

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { listenLocal } from './listen-local.js';
 
 /**
  * What bounds Parley's per-send and per-chunk ratios: the same work as a send and as a chunk,
@@ -124,14 +124,8 @@ export async function startBoundServer(upstreamPort: number): Promise<{ port: nu
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', 4096, r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      agent.destroy();
-      db.close();
-      server.close(() => r());
-    }),
-  };
+  return listenLocal(server, 0, () => {
+    agent.destroy();
+    db.close();
+  });
 }

@@ -1,5 +1,5 @@
 import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './listen-local.js';
 
 /**
  * The Node floor: the least a node:http process can do between a client and the upstream.
@@ -39,13 +39,5 @@ export async function startRelay(upstreamPort: number): Promise<{ port: number; 
     res.on('close', () => done || up.destroy());
     req.pipe(up);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', 4096, r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      agent.destroy();
-      server.close(() => r());
-    }),
-  };
+  return listenLocal(server, 0, () => agent.destroy());
 }

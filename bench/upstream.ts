@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './listen-local.js';
 import { chunkText, parseScript, type UpstreamScript } from './script.js';
 
 const DEFAULT: UpstreamScript = { chunks: 4, size: 16, intervalMs: 0, firstMs: 0 };
@@ -81,12 +81,5 @@ export async function startUpstream(port = 0): Promise<{ port: number; close(): 
     });
   });
   server.maxConnections = Infinity;
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', 4096, r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
+  return listenLocal(server, port);
 }

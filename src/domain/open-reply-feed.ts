@@ -1,8 +1,8 @@
 import type { Store } from '../store/store.js';
-import type { ReplyFeed, StreamBus } from '../stream-bus/stream-bus.js';
+import { hasEnded, type ReplyFeed, type StreamBus } from '../stream-bus/stream-bus.js';
 import type { StreamGrant } from './stream-tokens.js';
 import { storeCheckedFeed } from './store-checked-feed.js';
-import { storedReplyFeed } from './stored-reply-feed.js';
+import { openStoredReplyFeed, storedReplyFeed } from './stored-reply-feed.js';
 
 /**
  * The reply a stream URL grants: live from the bus while it is carried there, else from the store.
@@ -20,9 +20,8 @@ export async function openReplyFeed(
   const live = await deps.bus.feed(grant.replyId);
   if (message.status !== 'in_progress') {
     // A reply just ended replays from the bus in its chunks, as it was written.
-    if (live && (!live.remote || live.read(Number.MAX_SAFE_INTEGER).ending)) return live;
-    const sources = message.status === 'done' ? (await deps.store.messages.sources([message.id])).get(message.id) : undefined;
-    return storedReplyFeed(deps.store, message, undefined, sources);
+    if (live && (!live.remote || hasEnded(live))) return live;
+    return openStoredReplyFeed(deps.store, message);
   }
   // Not on the bus while in progress: its process has not opened it there yet, or lost it; the
   // store is polled until the reply ends there (by its process, or by the lease sweep).

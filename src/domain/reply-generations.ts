@@ -4,7 +4,7 @@ import type { ChatMessage, ChatRequest } from '../chat-model/chat-model.js';
 import type { Moderator } from '../moderation/moderator.js';
 import type { Retriever } from '../retriever/retriever.js';
 import type { Store } from '../store/store.js';
-import { failedEnding, type ReplyFeed, type ReplyPublisher, type StreamBus } from '../stream-bus/stream-bus.js';
+import { failedEnding, hasEnded, type ReplyFeed, type ReplyPublisher, type StreamBus } from '../stream-bus/stream-bus.js';
 import type { Bot, Message, MessageSource, SourceRef, TokenUsage } from './entities.js';
 import { EXTRACTIVE_PASSAGES, extractiveAnswer, wordPieces } from './extractive-answer.js';
 import { groundingMessage, sourcesOf } from './grounding.js';
@@ -81,7 +81,7 @@ interface Running {
 /** Settles when `feed` has ended, or after `ms`. */
 function endOf(feed: ReplyFeed, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const ended = () => feed.read(Number.MAX_SAFE_INTEGER).ending !== undefined;
+    const ended = () => hasEnded(feed);
     if (ended()) return resolve();
     const timer = setTimeout(done, ms);
     const unwatch = feed.watch(() => {
@@ -145,7 +145,7 @@ export class ReplyGenerations {
     const here = this.stopHere(replyId);
     if (here) return here;
     const feed = await this.deps.bus.feed(replyId);
-    if (feed?.read(Number.MAX_SAFE_INTEGER).ending) return undefined;
+    if (feed && hasEnded(feed)) return undefined;
     // Asked even when the bus does not carry it yet: its process may not have opened it this instant.
     await this.deps.bus.requestStop(replyId);
     if (feed) await endOf(feed, remoteWaitMs);

@@ -1,9 +1,7 @@
 import type { Store } from '../store/store.js';
-import type { FeedRead, ReplyFeed } from '../stream-bus/stream-bus.js';
+import { hasEnded, type FeedRead, type ReplyFeed } from '../stream-bus/stream-bus.js';
 import type { Message } from './entities.js';
-import { storedReplyFeed } from './stored-reply-feed.js';
-
-const AT_THE_END = Number.MAX_SAFE_INTEGER;
+import { openStoredReplyFeed } from './stored-reply-feed.js';
 
 /**
  * A reply another process writes, followed on the bus, with the store asked every `checkMs`
@@ -23,11 +21,13 @@ export function storeCheckedFeed(store: Store, message: Message, live: ReplyFeed
     timer = undefined;
   };
   const check = async () => {
-    if (stored || live.read(AT_THE_END).ending) return stopChecking();
+    if (stored || hasEnded(live)) return stopChecking();
     const now = await store.messages.get(message.accountId, message.id).catch(() => undefined);
-    if (!now || now.status === 'in_progress' || stored || live.read(AT_THE_END).ending) return;
-    const sources = now.status === 'done' ? (await store.messages.sources([now.id]).catch(() => undefined))?.get(now.id) : undefined;
-    stored = storedReplyFeed(store, now, undefined, sources);
+    if (!now || now.status === 'in_progress' || stored || hasEnded(live)) return;
+    const feed = await openStoredReplyFeed(store, now).catch(() => undefined);
+    // Asked again at the next check if the store could not be read.
+    if (!feed || stored) return;
+    stored = feed;
     stopChecking();
     for (const l of [...listeners]) l();
   };

@@ -19,6 +19,12 @@ export function pieces(text: string, offset: number): FeedChunk[] {
   return out;
 }
 
+/** The stored feed of a reply as the store has it now, with its sources when it is done. */
+export async function openStoredReplyFeed(store: Store, message: Message): Promise<ReplyFeed> {
+  const sources = message.status === 'done' ? (await store.messages.sources([message.id])).get(message.id) : undefined;
+  return storedReplyFeed(store, message, undefined, sources);
+}
+
 /**
  * A reply read from the store: finished ones replay at once; one still in progress in another
  * process is polled until it ends (the generating process saves its text as it goes).

@@ -11,10 +11,6 @@ export type ReplyEnding =
 /** The ending of a reply that failed. */
 export const failedEnding = (reason: string): ReplyEnding => ({ outcome: 'failed', reason });
 
-/** For a `switch` over a union that has handled every case: a case added later fails to compile here. */
-export function unhandled(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
-}
 
 /** A piece of reply text and the reply's length (UTF-16 code units) once it is added. */
 export interface FeedChunk {
@@ -44,6 +40,9 @@ export interface ReplyFeed {
   /** Calls `listener` whenever there is more to read; returns the function that stops it. */
   watch(listener: () => void): () => void;
 }
+
+/** Whether the feed has its end (read from past any offset: no chunks are copied). */
+export const hasEnded = (feed: ReplyFeed): boolean => feed.read(Number.MAX_SAFE_INTEGER).ending !== undefined;
 
 /** Written by the one generation that owns the reply. */
 export interface ReplyPublisher {

@@ -1,5 +1,5 @@
 import type { Logger } from '../../domain/logger.js';
-import type { PgPool, PgQueryable } from '../../store/postgres/postgres-database.js';
+import { inTransaction, type PgPool, type PgQueryable } from '../../store/postgres/postgres-database.js';
 import { dot } from '../embeddings/embedder.js';
 
 /** Where the passages' vectors are compared: in PostgreSQL by pgvector, or here over `real[]`. */
@@ -44,23 +44,19 @@ async function setUpPgvector(pool: PgPool, log?: Logger): Promise<boolean> {
       EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed,
       EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available`);
   if (!rows[0].installed && !rows[0].available) return false;
-  const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK]);
-    if (!rows[0].installed) await client.query('CREATE EXTENSION IF NOT EXISTS vector');
-    await client.query('ALTER TABLE retriever_passages ADD COLUMN IF NOT EXISTS embedding_vector vector');
-    // Vectors written before the extension was there (or by a process without it).
-    await client.query(`UPDATE retriever_passages SET embedding_vector = embedding::vector
-      WHERE embedding IS NOT NULL AND embedding_vector IS NULL`);
-    await client.query('COMMIT');
+    await inTransaction(pool, async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK]);
+      if (!rows[0].installed) await tx.query('CREATE EXTENSION IF NOT EXISTS vector');
+      await tx.query('ALTER TABLE retriever_passages ADD COLUMN IF NOT EXISTS embedding_vector vector');
+      // Vectors written before the extension was there (or by a process without it).
+      await tx.query(`UPDATE retriever_passages SET embedding_vector = embedding::vector
+        WHERE embedding IS NOT NULL AND embedding_vector IS NULL`);
+    });
     return true;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
     log?.warn({ err }, 'pgvector is available but could not be set up; comparing vectors in Parley instead');
     return false;
-  } finally {
-    client.release();
   }
 }
 

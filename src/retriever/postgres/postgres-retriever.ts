@@ -1,4 +1,4 @@
-import type { PgPool, PgQueryable } from '../../store/postgres/postgres-database.js';
+import { inTransaction, type PgPool } from '../../store/postgres/postgres-database.js';
 import { normalize } from '../embeddings/embedder.js';
 import { compoundHead, namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
@@ -41,20 +41,6 @@ export function postgresRetriever(
   const vectors = options.vectors ?? realArrayVectors(pool);
   const minSimilarity = options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
   const minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
-
-  async function inTransaction(work: (db: PgQueryable) => Promise<void>): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
 
   /** The scope of a query as SQL over `p`, its values added to `ps`. */
   function scope(q: RetrieveQuery, ps: ReturnType<typeof params>): string {
@@ -132,7 +118,7 @@ export function postgresRetriever(
     async index(doc) {
       const passages = splitPassages(doc.text);
       const ids: number[] = [];
-      await inTransaction(async (db) => {
+      await inTransaction(pool, async (db) => {
         await db.query('DELETE FROM retriever_passages WHERE account_id = $1 AND document_id = $2', [doc.accountId, doc.documentId]);
         if (!passages.length) return;
         const { rows } = await db.query<{ id: number }>(`INSERT INTO retriever_passages
@@ -149,7 +135,7 @@ export function postgresRetriever(
       if (embedder && passages.length) {
         try {
           const embedded = await embedder.embed(passages.map((p) => p.text));
-          await inTransaction(async (db) => {
+          await inTransaction(pool, async (db) => {
             for (const [i, id] of ids.entries()) {
               await vectors.write(db, id, normalize(embedded[i]));
             }

@@ -1,4 +1,5 @@
-import { unhandled, type FeedChunk, type ReplyEnding } from '../../stream-bus/stream-bus.js';
+import { unhandled } from '../../shared/unhandled.js';
+import type { FeedChunk, ReplyEnding } from '../../stream-bus/stream-bus.js';
 import { sourceJson, usageJson } from '../presenters.js';
 
 /** The id of the `[END]` event: a reconnect that presents it is told (204) that there is nothing more. */

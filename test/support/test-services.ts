@@ -23,13 +23,18 @@ export async function postgresAvailable(url = TEST_POSTGRES_URL): Promise<boolea
     await client.query('SELECT 1');
     return true;
   } catch (err) {
-    const why = `PostgreSQL at ${url} does not answer (${(err as Error).message})`;
-    if (servicesRequired()) throw new Error(`${why}; PARLEY_REQUIRE_SERVICES or CI is set, so tests that need it fail`);
-    console.warn(`${why}: skipping the tests that need it (set PARLEY_TEST_DATABASE_URL to run them)`);
-    return false;
+    return unavailable(`PostgreSQL at ${url}`, err, 'PARLEY_TEST_DATABASE_URL');
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** A service that does not answer: fails the tests that need it when services are required, else says they are skipped. */
+function unavailable(service: string, err: unknown, urlVariable: string): false {
+  const why = `${service} does not answer (${(err as Error).message})`;
+  if (servicesRequired()) throw new Error(`${why}; PARLEY_REQUIRE_SERVICES or CI is set, so tests that need it fail`);
+  console.warn(`${why}: skipping the tests that need it (set ${urlVariable} to run them)`);
+  return false;
 }
 
 export interface TestDatabase {
@@ -76,10 +81,7 @@ export async function redisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
     await redis.ping();
     return true;
   } catch (err) {
-    const why = `Redis at ${url} does not answer (${(err as Error).message})`;
-    if (servicesRequired()) throw new Error(`${why}; PARLEY_REQUIRE_SERVICES or CI is set, so tests that need it fail`);
-    console.warn(`${why}: skipping the tests that need it (set PARLEY_TEST_REDIS_URL to run them)`);
-    return false;
+    return unavailable(`Redis at ${url}`, err, 'PARLEY_TEST_REDIS_URL');
   } finally {
     redis.disconnect();
   }

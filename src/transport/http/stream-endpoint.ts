@@ -2,7 +2,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { openReplyFeed } from '../../domain/open-reply-feed.js';
 import { ApiError, notFound } from '../../errors.js';
 import { compactHead } from '../../shared/compact-head.js';
-import { CORS_HEADERS } from './cors.js';
 import { answerHeaders, errorResponse, writeError } from './error-response.js';
 import { publicBase } from './public-base.js';
 import { requestIdOf } from './request-id.js';
@@ -10,8 +9,8 @@ import type { RouteDeps } from './route-deps.js';
 import { END_EVENT_ID } from './sse-format.js';
 import { pipeFeed } from './pipe-feed.js';
 
+/** Beside answerHeaders (CORS, the request id), which every answer carries. */
 const STREAM_HEADERS = {
-  ...CORS_HEADERS,
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
   connection: 'keep-alive',

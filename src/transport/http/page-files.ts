@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyReply } from 'fastify';
+import type { Config } from '../../config/config.js';
+import { notFound } from '../../errors.js';
+import { pageSecurityHeaders } from './page-security.js';
+
+/** The checkout's root: this file sits three folders below it, in src/ and in dist/ alike. */
+export const CHECKOUT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** A file a page is made of: where it is on disk, and its Content-Type. */
+export interface PageFile {
+  file: string;
+  type: string;
+}
+
+/** The entry named `name`: own entries only, so that `__proto__` or `constructor` never read as a file. */
+export const pageFileNamed = (files: Record<string, PageFile>, name: string): PageFile | undefined =>
+  Object.hasOwn(files, name) ? files[name] : undefined;
+
+/**
+ * Sends the files of the pages Parley serves (the playground, the reference): read when asked
+ * (small, and rarely asked for), with the pages' security headers; `what not found.` otherwise.
+ */
+export function pageFileSender(config: Pick<Config, 'publicUrl' | 'streamPublicUrl'>) {
+  const headers = pageSecurityHeaders(config);
+  return async function sendPageFile(reply: FastifyReply, entry: PageFile | undefined, what: string): Promise<FastifyReply> {
+    const body = entry && (await readFile(entry.file).catch(() => undefined));
+    if (!entry || !body) throw notFound(what);
+    return reply.type(entry.type).headers(headers).header('cache-control', 'no-cache').send(body);
+  };
+}

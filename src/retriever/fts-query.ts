@@ -76,19 +76,26 @@ export function ftsQueryOf(terms: string[]): string | undefined {
 }
 
 /**
- * One term as an FTS5 expression: a long enough word also as a prefix; an identifier of several
- * parts as their phrase or, unless it is a number, as the parts written together (`HTTP/2` finds
- * `HTTP2`, `e-mail` `email`).
+ * How one term is searched, by either retriever: a long enough word as the prefixes that find it
+ * and the longer words it begins (itself, and its root when the stemmer would hide its relatives,
+ * see prefixRoot); any other term as the phrase of its parts and, unless it is a number, also as
+ * the parts written together (`HTTP/2` finds `HTTP2`, `e-mail` `email`).
  */
-export function ftsString(term: string): string {
-  const quoted = `"${term.replace(/"/g, '""')}"`;
-  if (term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term)) {
-    const root = prefixRoot(term);
-    return root === term ? `${quoted}*` : `(${quoted}* OR "${root}"*)`;
-  }
+export type TermForms = { prefixes: string[] } | { phrases: string[] };
+
+export function termForms(term: string): TermForms {
+  if (term.length >= PREFIX_FROM_LETTERS && /^\p{L}+$/u.test(term)) return { prefixes: [...new Set([term, prefixRoot(term)])] };
   // Numbers stay as written: 4.90 is not 490.
   const joined = /\p{L}/u.test(term) ? term.replace(/[._:/@+-]/g, '') : term;
-  return joined !== term ? `(${quoted} OR "${joined}")` : quoted;
+  return { phrases: [...new Set([term, joined])] };
+}
+
+/** One term as an FTS5 expression (see termForms): quoted prefixes or quoted phrases, ORed. */
+export function ftsString(term: string): string {
+  const forms = termForms(term);
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const parts = 'prefixes' in forms ? forms.prefixes.map((f) => `${quote(f)}*`) : forms.phrases.map(quote);
+  return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
 }
 
 /** A compound of two words joined by a hyphen (`self-signed`, `sub-namespace`): its head is the last. */

@@ -23,8 +23,11 @@ export interface PassageVectors {
   nearest(q: NearestQuery): Promise<number[]>;
 }
 
-/** Held while one process adds pgvector's column, so that two starting together do not race. */
-const SETUP_LOCK = 7_411_320_003;
+/**
+ * Held while one process adds pgvector's column, so that two starting together do not race. Its
+ * own key: …001 is the store's migrations, …002 the retriever's, …003 the blob store's.
+ */
+const SETUP_LOCK = 7_411_320_004;
 
 /**
  * The vectors of the passages. `real[]` (retriever_passages.embedding) is always written: it is

@@ -1,21 +1,17 @@
-import { prefixRoot } from '../fts-query.js';
+import { termForms } from '../fts-query.js';
 
 /**
  * One question term as a PostgreSQL tsquery expression over bound parameters, so that no user
- * text is ever read as tsquery syntax. Mirrors fts-query.ts's ftsString: a word of five letters
- * or more also finds the longer words it begins; an identifier of several parts is the phrase of
- * its parts (they stand side by side, as the parser splits them) or, unless it is a number, the
- * parts written together (`HTTP/2` finds `HTTP2`).
+ * text is ever read as tsquery syntax: the forms fts-query.ts's termForms gives it (as the SQLite
+ * retriever's ftsString), prefixes as `to_tsquery('…:*')`, phrases by phraseto_tsquery (the parts
+ * side by side, as the parser splits them), ORed.
  */
 export function termQuery(term: string, param: (value: string) => string): string {
-  if (term.length >= 5 && /^\p{L}+$/u.test(term)) {
-    const root = prefixRoot(term);
-    const prefix = `to_tsquery('english', ${param(`${term}:*`)})`;
-    return root === term ? prefix : `(${prefix} || to_tsquery('english', ${param(`${root}:*`)}))`;
-  }
-  const phrase = `phraseto_tsquery('english', ${param(term)})`;
-  const joined = /\p{L}/u.test(term) ? term.replace(/[._:/@+-]/g, '') : term;
-  return joined !== term ? `(${phrase} || phraseto_tsquery('english', ${param(joined)}))` : phrase;
+  const forms = termForms(term);
+  const parts = 'prefixes' in forms
+    ? forms.prefixes.map((f) => `to_tsquery('english', ${param(`${f}:*`)})`)
+    : forms.phrases.map((f) => `phraseto_tsquery('english', ${param(f)})`);
+  return parts.length === 1 ? parts[0] : `(${parts.join(' || ')})`;
 }
 
 /** A parameter list that hands out `$n` placeholders as values are added. */

@@ -86,3 +86,20 @@ export function rankByRelevance<C extends Candidate>(candidates: C[], weights: n
   const first = ranked[0].c.documentId;
   return ranked.filter((r) => r.c.documentId === first || r.relevance >= OTHER_DOCUMENT_SHARE * best).map((r) => r.c);
 }
+
+/** Which of the candidates (by id) have one term of the question: anywhere, in their own text, in their document's name. */
+export interface TermHits {
+  anywhere: Set<number>;
+  inText: Set<number>;
+  inName: Set<number>;
+}
+
+/** rankByRelevance over an adapter's rows, given each term's hits (`hits[i]` for term i). */
+export function rankRows<R extends { id: number; document_id: number; score: number }>(
+  rows: R[], hits: TermHits[], weights: number[], minRelevance: number,
+): R[] {
+  return rankByRelevance(rows.map((r) => ({
+    ...r, documentId: r.document_id, hasTerm: hits.map((h) => h.anywhere.has(r.id)), hasTermInText: hits.map((h) => h.inText.has(r.id)),
+    nameHasTerm: hits.some((h) => h.inName.has(r.id)),
+  })), weights, minRelevance);
+}

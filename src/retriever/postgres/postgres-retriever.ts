@@ -3,7 +3,7 @@ import { normalize } from '../embeddings/embedder.js';
 import { compoundHead, namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
-import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
+import { DEFAULT_MIN_RELEVANCE, rankRows, termWeights } from '../relevance.js';
 import type { RetrievedPassage, Retriever, RetrieverOptions, RetrieveQuery } from '../retriever.js';
 import { splitPassages } from '../split-passages.js';
 import { realArrayVectors, type PassageVectors } from './passage-vectors.js';
@@ -88,13 +88,8 @@ export function postgresRetriever(
     const total = stats.total as number;
     const set = (key: string) => new Set((stats[key] as number[] | null) ?? []);
     const weights = termWeights(total, terms.map((_, i) => stats[`n${i}`] as number), terms.map((t) => named.has(t)));
-    const anywhere = terms.map((_, i) => set(`any${i}`));
-    const inText = terms.map((_, i) => set(`text${i}`));
-    const inName = terms.map((_, i) => set(`name${i}`));
-    return rankByRelevance(rows.map((r) => ({
-      ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),
-      nameHasTerm: inName.some((s) => s.has(r.id)),
-    })), weights, minRelevance);
+    const hits = terms.map((_, i) => ({ anywhere: set(`any${i}`), inText: set(`text${i}`), inName: set(`name${i}`) }));
+    return rankRows(rows, hits, weights, minRelevance);
   }
 
   async function vectorSearch(q: RetrieveQuery, limit: number): Promise<number[] | undefined> {

@@ -1,7 +1,7 @@
 import { dot, normalize } from '../embeddings/embedder.js';
 import { compoundHead, ftsQueryOf, ftsString, namedTerms, queryTerms } from '../fts-query.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
-import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
+import { DEFAULT_MIN_RELEVANCE, rankRows, termWeights, type TermHits } from '../relevance.js';
 import type { RetrievedPassage, Retriever, RetrieverOptions } from '../retriever.js';
 import { identifierWords } from '../identifier-words.js';
 import { splitPassages, type Passage } from '../split-passages.js';
@@ -120,21 +120,18 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     const total = (passageCount.all()[0] as { n: number }).n;
     const ids = JSON.stringify(rows.map((r) => r.id));
     const counts: number[] = [];
-    const anywhere: Set<number>[] = [];
-    const inText: Set<number>[] = [];
-    const inName: Set<number>[] = [];
+    const hits: TermHits[] = [];
     for (const term of terms) {
       const fts = ftsString(term);
       counts.push((termCount.all(fts)[0] as { n: number }).n);
       const found = termIn.all(fts, ids) as { id: number; name: number; body: number }[];
-      anywhere.push(new Set(found.map((r) => r.id)));
-      inText.push(new Set(found.filter((r) => r.body !== 0).map((r) => r.id)));
-      inName.push(new Set(found.filter((r) => r.name !== 0).map((r) => r.id)));
+      hits.push({
+        anywhere: new Set(found.map((r) => r.id)),
+        inText: new Set(found.filter((r) => r.body !== 0).map((r) => r.id)),
+        inName: new Set(found.filter((r) => r.name !== 0).map((r) => r.id)),
+      });
     }
-    return rankByRelevance(rows.map((r) => ({
-      ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),
-      nameHasTerm: inName.some((s) => s.has(r.id)),
-    })), termWeights(total, counts, terms.map((t) => named.has(t))), minRelevance);
+    return rankRows(rows, hits, termWeights(total, counts, terms.map((t) => named.has(t))), minRelevance);
   }
 
   const toPassage = (r: Omit<PassageRow, 'score'>, score: number): RetrievedPassage => ({

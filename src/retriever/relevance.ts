@@ -4,6 +4,9 @@
  */
 export const DEFAULT_MIN_RELEVANCE = 0.3;
 
+/** Full-text candidates the relevance floor is applied to, at least: it may leave few of them. */
+export const MIN_CANDIDATES = 20;
+
 /**
  * How rare a term is in the index: BM25's inverse document frequency, as FTS5 computes it, kept
  * positive. A term no passage has counts most: a question about something the knowledge base

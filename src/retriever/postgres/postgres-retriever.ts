@@ -3,8 +3,8 @@ import { normalize } from '../embeddings/embedder.js';
 import { compoundHead, namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
-import { DEFAULT_MIN_RELEVANCE, rankRows, termWeights } from '../relevance.js';
-import type { RetrievedPassage, Retriever, RetrieverOptions, RetrieveQuery } from '../retriever.js';
+import { DEFAULT_MIN_RELEVANCE, MIN_CANDIDATES, rankRows, termWeights } from '../relevance.js';
+import { CANDIDATES_PER_RESULT, DEFAULT_MIN_SIMILARITY, type RetrievedPassage, type Retriever, type RetrieverOptions, type RetrieveQuery } from '../retriever.js';
 import { splitPassages } from '../split-passages.js';
 import { realArrayVectors, type PassageVectors } from './passage-vectors.js';
 import { params, termQuery } from './term-query.js';
@@ -22,11 +22,6 @@ const RANK_WEIGHTS = '{0, 0.33, 0.67, 1}';
  * number of words) quoted the answer for 40 of 50, 16 for 43 (SQLite's BM25: 44).
  */
 const RANK_NORMALIZATION = 16;
-/** Candidates the relevance floor is applied to, at least (as the SQLite adapter). */
-const MIN_CANDIDATES = 20;
-const CANDIDATES_PER_RESULT = 4;
-const DEFAULT_MIN_SIMILARITY = 0.25;
-
 
 /**
  * Retrieval in PostgreSQL with its own text search: a weighted `tsvector` per passage under a GIN

@@ -9,9 +9,10 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { call, keepAliveAgent, readBody, readStream } from './http-client.js';
+import { call, keepAliveAgent, readBody } from './http-client.js';
 import { startParley } from './parley-process.js';
 import { ROOT, cpuOf, startHelper } from './processes.js';
+import { chunkRate } from './scenarios/throughput.js';
 import { scriptMessage } from './script.js';
 import { spread } from './stats.js';
 import { completionsTarget, ConversationPool, parleyTarget, type StreamTarget } from './targets.js';
@@ -27,7 +28,6 @@ const runs = Number(values.runs);
 const sends = Number(values.sends);
 const chunks = Number(values.chunks);
 const CLIENTS = 64;
-
 
 const upstream = await startHelper('upstream', '0');
 const relay = await startHelper('relay', String(upstream.port));
@@ -58,19 +58,8 @@ async function cpuPerSend(pid: number, send: Send): Promise<number> {
   return (cpuOf(pid) - cpu0) / sends;
 }
 
-/** CPU µs per chunk of `pid` over 4 replies of `chunks` chunks at once. */
-async function cpuPerChunk(pid: number, target: StreamTarget): Promise<number> {
-  const agent = keepAliveAgent();
-  const cpu0 = cpuOf(pid);
-  let total = 0;
-  await Promise.all(Array.from({ length: 4 }, async (_, i) => {
-    const read = await readStream(await target.open({ chunks, size: 24, intervalMs: 0, firstMs: 0 }, agent, i));
-    if (!read.complete) throw new Error(`${target.name}: incomplete stream`);
-    total += read.chunks;
-  }));
-  agent.destroy();
-  return (cpuOf(pid) - cpu0) / total;
-}
+/** CPU µs per chunk of `pid` over 4 replies of `chunks` chunks at once: the throughput table's chunk workload. */
+const cpuPerChunk = async (pid: number, target: StreamTarget) => (await chunkRate(pid, target, 4, chunks)).cpu;
 
 const sendRows: [string, number, Send][] = [
   ['node:http POST → JSON (the floor)', relay.child.pid, post(relay.port, '/send')],

@@ -11,12 +11,11 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { call, keepAliveAgent, readBody } from './http-client.js';
+import { call, keepAliveAgent, readBody, readStream } from './http-client.js';
 import { startParley } from './parley-process.js';
 import { ROOT, cpuOf, startHelper } from './processes.js';
 import { scriptMessage } from './script.js';
 import { ConversationPool, parleyTarget } from './targets.js';
-import { readStream } from './http-client.js';
 
 const { values } = parseArgs({
   options: {

@@ -42,7 +42,7 @@ function parleySend(parley: ParleyProcess, conversations: ConversationPool) {
 }
 
 /** All of `streams` replies of `chunks` chunks at the upstream's full speed; returns chunks per second and the server's CPU µs per chunk. */
-async function chunkRate(pid: number, target: StreamTarget, streams: number, chunks: number): Promise<{ rate: number; cpu: number }> {
+export async function chunkRate(pid: number, target: StreamTarget, streams: number, chunks: number): Promise<{ rate: number; cpu: number }> {
   const cpu0 = cpuOf(pid);
   const agent = keepAliveAgent();
   const script: UpstreamScript = { chunks, size: 24, intervalMs: 0, firstMs: 0 };

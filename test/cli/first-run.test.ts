@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../support/start-parley.js';
-import { ensureBuilt, runCli, serve, type Served } from '../support/run-cli.js';
+import { bannerKey, ensureBuilt, runCli, serve, type Served } from '../support/run-cli.js';
 
 /** A new user's first minutes: nothing configured, a fresh data folder, one document. */
 describe('first run', { timeout: 120_000 }, () => {
@@ -23,7 +23,7 @@ describe('first run', { timeout: 120_000 }, () => {
     server = await serve(dataDir);
     await expect.poll(() => server!.stdout(), { timeout: 5000 }).toMatch(/conversation_id/);
     const banner = server.stdout();
-    const key = /parley_[A-Za-z0-9]{42}/.exec(banner)![0];
+    const key = await bannerKey(server);
     const auth = { authorization: `Bearer ${key}` };
     const api = (method: string, p: string, body?: unknown) => request(`${server!.url}/api/v1${p}`, method, body, auth);
 

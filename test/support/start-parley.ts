@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createApiKey } from '../../src/domain/api-keys.js';
 import type { Account, Bot } from '../../src/domain/entities.js';
 import { encodeId } from '../../src/transport/public-ids.js';
-import { createTestDatabase, databasesByDataDir, testKeyPrefix, TEST_REDIS_URL } from './test-services.js';
+import { createTestDatabase, databasesByDataDir, scaledTestForm, testKeyPrefix, TEST_REDIS_URL } from './test-services.js';
 
 /**
  * PARLEY_TEST_FORM=postgres+redis runs every server these tests start on PostgreSQL (a database
@@ -15,7 +15,7 @@ import { createTestDatabase, databasesByDataDir, testKeyPrefix, TEST_REDIS_URL }
  * started again on the data folder of an earlier one (PARLEY_DATA_DIR) gets that one's database.
  */
 async function scaledForm(env: Record<string, string>): Promise<{ env: Record<string, string>; drop(): Promise<void> } | undefined> {
-  if (process.env.PARLEY_TEST_FORM !== 'postgres+redis' || env.DATABASE_URL !== undefined) return undefined;
+  if (!scaledTestForm || env.DATABASE_URL !== undefined) return undefined;
   const reused = env.PARLEY_DATA_DIR && databasesByDataDir.get(env.PARLEY_DATA_DIR);
   // Uploads in the database too: what processes on several machines need (see open-blob-store.ts).
   const redis = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix('suite'), BLOB_STORE: env.BLOB_STORE ?? 'postgres' };

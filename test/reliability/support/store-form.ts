@@ -15,7 +15,7 @@ export interface FormEnv {
  */
 export async function formEnv(label: string): Promise<FormEnv> {
   if (FORM === 'embedded') return { env: {}, cleanup: async () => {} };
-  const db = await createTestDatabase(`rel_${label}`, process.env.PARLEY_TEST_DATABASE_URL);
+  const db = await createTestDatabase(`rel_${label}`);
   return {
     env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix(`rel-${label}`) },
     cleanup: () => db.drop(),

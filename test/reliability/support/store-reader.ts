@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { dbFileOf } from './store-snapshot.js';
 
 /** Reads a store from outside the server, as another process would: for the crash suite's checks after each kill. */
 export interface StoreReader {
@@ -14,7 +15,7 @@ export interface StoreReader {
 /** A reader of the store at `databaseUrl`, on a connection of its own (a new one per check for SQLite, which may be mid-recovery). */
 export async function openStoreReader(databaseUrl: string): Promise<StoreReader> {
   if (databaseUrl.startsWith('sqlite:')) {
-    const file = databaseUrl.replace(/^sqlite:/, '');
+    const file = dbFileOf(databaseUrl);
     const once = <T>(work: (db: Database.Database) => T): T => {
       const db = new Database(file, { readonly: true });
       try {

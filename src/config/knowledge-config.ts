@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { DEFAULT_MIN_RELEVANCE } from '../retriever/relevance.js';
+import { DEFAULT_MIN_SIMILARITY } from '../retriever/retriever.js';
 import { ConfigError } from './config-error.js';
 import { duration, httpUrl, int, num, read, str, type Env, type Parser } from './env-parsers.js';
 
@@ -78,7 +79,7 @@ export function readKnowledgeConfig(env: Env): KnowledgeConfig {
       apiKey: read(env, 'EMBEDDINGS_API_KEY', str),
       model: read(env, 'EMBEDDINGS_MODEL', str),
       timeoutMs: read(env, 'EMBEDDINGS_TIMEOUT', duration(100, 600_000), 30_000),
-      minSimilarity: read(env, 'EMBEDDINGS_MIN_SIMILARITY', num(-1, 1), 0.25),
+      minSimilarity: read(env, 'EMBEDDINGS_MIN_SIMILARITY', num(-1, 1), DEFAULT_MIN_SIMILARITY),
     },
     retrievalPassages: read(env, 'RETRIEVAL_PASSAGES', int(1, 50), 5),
     retrievalMinRelevance: read(env, 'RETRIEVAL_MIN_RELEVANCE', num(0, 1), DEFAULT_MIN_RELEVANCE),

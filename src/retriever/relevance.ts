@@ -4,6 +4,9 @@
  */
 export const DEFAULT_MIN_RELEVANCE = 0.3;
 
+/** Full-text candidates the relevance floor is applied to, at least: it may leave few of them. */
+export const MIN_CANDIDATES = 20;
+
 /**
  * How rare a term is in the index: BM25's inverse document frequency, as FTS5 computes it, kept
  * positive. A term no passage has counts most: a question about something the knowledge base
@@ -85,4 +88,21 @@ export function rankByRelevance<C extends Candidate>(candidates: C[], weights: n
   const best = Math.max(...ranked.map((r) => r.relevance));
   const first = ranked[0].c.documentId;
   return ranked.filter((r) => r.c.documentId === first || r.relevance >= OTHER_DOCUMENT_SHARE * best).map((r) => r.c);
+}
+
+/** Which of the candidates (by id) have one term of the question: anywhere, in their own text, in their document's name. */
+export interface TermHits {
+  anywhere: Set<number>;
+  inText: Set<number>;
+  inName: Set<number>;
+}
+
+/** rankByRelevance over an adapter's rows, given each term's hits (`hits[i]` for term i). */
+export function rankRows<R extends { id: number; document_id: number; score: number }>(
+  rows: R[], hits: TermHits[], weights: number[], minRelevance: number,
+): R[] {
+  return rankByRelevance(rows.map((r) => ({
+    ...r, documentId: r.document_id, hasTerm: hits.map((h) => h.anywhere.has(r.id)), hasTermInText: hits.map((h) => h.inText.has(r.id)),
+    nameHasTerm: hits.some((h) => h.inName.has(r.id)),
+  })), weights, minRelevance);
 }

@@ -1,6 +1,12 @@
 import type { Logger } from '../domain/logger.js';
 import type { Embedder } from './embeddings/embedder.js';
 
+/** Below this cosine similarity a passage is unrelated, however few others there are (EMBEDDINGS_MIN_SIMILARITY's default). */
+export const DEFAULT_MIN_SIMILARITY = 0.25;
+
+/** How many candidates each method brings to the fusion, per result wanted. */
+export const CANDIDATES_PER_RESULT = 4;
+
 /** What every adapter is opened with (see open-retriever.ts). */
 export interface RetrieverOptions {
   /** Turns on hybrid retrieval: passages embedded too, fused with full-text hits. */

@@ -3,8 +3,8 @@ import { normalize } from '../embeddings/embedder.js';
 import { compoundHead, namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
-import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
-import type { RetrievedPassage, Retriever, RetrieverOptions, RetrieveQuery } from '../retriever.js';
+import { DEFAULT_MIN_RELEVANCE, MIN_CANDIDATES, rankRows, termWeights } from '../relevance.js';
+import { CANDIDATES_PER_RESULT, DEFAULT_MIN_SIMILARITY, type RetrievedPassage, type Retriever, type RetrieverOptions, type RetrieveQuery } from '../retriever.js';
 import { splitPassages } from '../split-passages.js';
 import { realArrayVectors, type PassageVectors } from './passage-vectors.js';
 import { params, termQuery } from './term-query.js';
@@ -22,11 +22,6 @@ const RANK_WEIGHTS = '{0, 0.33, 0.67, 1}';
  * number of words) quoted the answer for 40 of 50, 16 for 43 (SQLite's BM25: 44).
  */
 const RANK_NORMALIZATION = 16;
-/** Candidates the relevance floor is applied to, at least (as the SQLite adapter). */
-const MIN_CANDIDATES = 20;
-const CANDIDATES_PER_RESULT = 4;
-const DEFAULT_MIN_SIMILARITY = 0.25;
-
 
 /**
  * Retrieval in PostgreSQL with its own text search: a weighted `tsvector` per passage under a GIN
@@ -88,13 +83,8 @@ export function postgresRetriever(
     const total = stats.total as number;
     const set = (key: string) => new Set((stats[key] as number[] | null) ?? []);
     const weights = termWeights(total, terms.map((_, i) => stats[`n${i}`] as number), terms.map((t) => named.has(t)));
-    const anywhere = terms.map((_, i) => set(`any${i}`));
-    const inText = terms.map((_, i) => set(`text${i}`));
-    const inName = terms.map((_, i) => set(`name${i}`));
-    return rankByRelevance(rows.map((r) => ({
-      ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),
-      nameHasTerm: inName.some((s) => s.has(r.id)),
-    })), weights, minRelevance);
+    const hits = terms.map((_, i) => ({ anywhere: set(`any${i}`), inText: set(`text${i}`), inName: set(`name${i}`) }));
+    return rankRows(rows, hits, weights, minRelevance);
   }
 
   async function vectorSearch(q: RetrieveQuery, limit: number): Promise<number[] | undefined> {

@@ -1,8 +1,8 @@
 import { dot, normalize } from '../embeddings/embedder.js';
 import { compoundHead, ftsQueryOf, ftsString, namedTerms, queryTerms } from '../fts-query.js';
 import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
-import { DEFAULT_MIN_RELEVANCE, rankByRelevance, termWeights } from '../relevance.js';
-import type { RetrievedPassage, Retriever, RetrieverOptions } from '../retriever.js';
+import { DEFAULT_MIN_RELEVANCE, MIN_CANDIDATES, rankRows, termWeights, type TermHits } from '../relevance.js';
+import { CANDIDATES_PER_RESULT, DEFAULT_MIN_SIMILARITY, type RetrievedPassage, type Retriever, type RetrieverOptions } from '../retriever.js';
 import { identifierWords } from '../identifier-words.js';
 import { splitPassages, type Passage } from '../split-passages.js';
 
@@ -18,17 +18,12 @@ export interface SqliteLike {
 
 interface PassageRow { id: number; document_id: number; document_name: string; section: string; text: string; score: number }
 
-export const DEFAULT_MIN_SIMILARITY = 0.25;
-
 /**
  * BM25 weights of the full-text columns (document name, section titles, passage text, the words of
  * its identifiers): a word in a document's name or in the titles above a passage says more about
  * what it is about than the same word in its body.
  */
 const COLUMN_WEIGHTS = [3, 2, 1, 1];
-
-/** Candidates the relevance floor is applied to, at least: it may leave few of them. */
-const MIN_CANDIDATES = 20;
 
 /**
  * In a large index, a term found in more than this share of passages is dropped from a question:
@@ -37,9 +32,6 @@ const MIN_CANDIDATES = 20;
  */
 const COMMON_TERM_SHARE = 0.2;
 const COMMON_TERMS_FROM_PASSAGES = 2000;
-
-/** How many candidates each method brings to the fusion, per result wanted. */
-const CANDIDATES_PER_RESULT = 4;
 
 /** The SQLite adapter takes the options every adapter does. */
 export type SqliteRetrieverOptions = RetrieverOptions;
@@ -120,21 +112,18 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     const total = (passageCount.all()[0] as { n: number }).n;
     const ids = JSON.stringify(rows.map((r) => r.id));
     const counts: number[] = [];
-    const anywhere: Set<number>[] = [];
-    const inText: Set<number>[] = [];
-    const inName: Set<number>[] = [];
+    const hits: TermHits[] = [];
     for (const term of terms) {
       const fts = ftsString(term);
       counts.push((termCount.all(fts)[0] as { n: number }).n);
       const found = termIn.all(fts, ids) as { id: number; name: number; body: number }[];
-      anywhere.push(new Set(found.map((r) => r.id)));
-      inText.push(new Set(found.filter((r) => r.body !== 0).map((r) => r.id)));
-      inName.push(new Set(found.filter((r) => r.name !== 0).map((r) => r.id)));
+      hits.push({
+        anywhere: new Set(found.map((r) => r.id)),
+        inText: new Set(found.filter((r) => r.body !== 0).map((r) => r.id)),
+        inName: new Set(found.filter((r) => r.name !== 0).map((r) => r.id)),
+      });
     }
-    return rankByRelevance(rows.map((r) => ({
-      ...r, documentId: r.document_id, hasTerm: anywhere.map((s) => s.has(r.id)), hasTermInText: inText.map((s) => s.has(r.id)),
-      nameHasTerm: inName.some((s) => s.has(r.id)),
-    })), termWeights(total, counts, terms.map((t) => named.has(t))), minRelevance);
+    return rankRows(rows, hits, termWeights(total, counts, terms.map((t) => named.has(t))), minRelevance);
   }
 
   const toPassage = (r: Omit<PassageRow, 'score'>, score: number): RetrievedPassage => ({
@@ -183,9 +172,10 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
       const args = [accountId, JSON.stringify(folderIds), focus, focus];
       const terms = searchTerms(query);
       const match = ftsQueryOf(terms);
-      const candidates = Math.max(MIN_CANDIDATES, embedder ? limit * CANDIDATES_PER_RESULT : limit);
+      const perMethod = embedder ? limit * CANDIDATES_PER_RESULT : limit;
+      const candidates = Math.max(MIN_CANDIDATES, perMethod);
       const found = match ? (fullText.all(match, ...args, candidates) as PassageRow[]) : [];
-      const textRows = relevant(found, terms, namedTerms(query)).slice(0, embedder ? limit * CANDIDATES_PER_RESULT : limit);
+      const textRows = relevant(found, terms, namedTerms(query)).slice(0, perMethod);
       if (!embedder) return textRows.map((r) => toPassage(r, r.score));
 
       const vectorIds = await vectorSearch(query, args, candidates);

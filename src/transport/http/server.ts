@@ -43,6 +43,7 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
     requestIdHeader: 'x-request-id',
     genReqId: newRequestId,
     // The stream URLs are served ahead of fastify (see stream-endpoint.ts); the rest goes to it.
+    // Fastify leaves a factory's server as it is made, so the timeouts are set here, and only here.
     serverFactory: (handler) => {
       // A process without the stream role hands /stream/… to fastify, which answers 404.
       const serveStream = duties.streams ? streamEndpoint(deps) : () => false;
@@ -60,8 +61,6 @@ export function buildServer(deps: RouteDeps): FastifyInstance {
       server.keepAliveTimeout = keepAliveMs;
       return server;
     },
-    requestTimeout: config.http.requestMs,
-    keepAliveTimeout: config.http.keepAliveMs,
     return503OnClosing: true,
     // One line per request, written by the onResponse hook below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

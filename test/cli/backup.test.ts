@@ -1,25 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bannerKey, cliEnv, ensureBuilt, MAIN, onlyJson, runCli, serve, type CliResult, type Served } from '../support/run-cli.js';
+import { bannerKey, ensureBuilt, onlyJson, runCli, runCliAsync, serve, type Served } from '../support/run-cli.js';
 import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { request } from '../support/start-parley.js';
 
 const SECRET = 'backup-test-secret-'.padEnd(48, 'q');
-
-/** `parley …` without blocking this process (a server and its clients run here meanwhile). */
-function cliAsync(args: string[], dataDir: string, extra: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: dataDir, env: cliEnv(dataDir, extra) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** Everything an account can read through the API, for comparing two servers. */
 async function snapshot(url: string, key: string) {
@@ -74,7 +61,7 @@ describe('parley backup and restore (SQLite)', () => {
       for (let i = 0; writing; i++) await api('POST', '/messages', { content: `during ${i}`, conversation_id: conv });
     })();
     const file = path.join(dataDir, 'copies', 'parley-backup.db');
-    const made = await cliAsync(['backup', file, '--json'], dataDir, env());
+    const made = await runCliAsync(['backup', file, '--json'], dataDir, env());
     writing = false;
     await writes;
     const result = onlyJson(made);

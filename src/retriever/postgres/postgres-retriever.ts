@@ -152,10 +152,15 @@ export function postgresRetriever(
       const vectorIds = await vectorSearch(q, candidates);
       if (!vectorIds) return textRows.slice(0, q.limit).map((r) => toPassage(r, r.score));
       const fused = reciprocalRankFusion([textRows.map((r) => r.id), vectorIds]).slice(0, q.limit);
-      const { rows } = await pool.query<Row>(`SELECT id, document_id, document_name, section, text, 0 AS score
-        FROM retriever_passages WHERE id = ANY($1::bigint[])`, [fused.map((f) => f.key)]);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return fused.filter((f) => byId.has(f.key as number)).map((f) => toPassage(byId.get(f.key as number)!, f.score));
+      // Full-text hits are at hand already: only passages found by vector alone are read.
+      const byId = new Map(textRows.map((r) => [r.id, r]));
+      const vectorOnly = fused.map((f) => f.key).filter((id) => !byId.has(id));
+      if (vectorOnly.length) {
+        const { rows } = await pool.query<Row>(`SELECT id, document_id, document_name, section, text, 0 AS score
+          FROM retriever_passages WHERE id = ANY($1::bigint[])`, [vectorOnly]);
+        for (const r of rows) byId.set(r.id, r);
+      }
+      return fused.filter((f) => byId.has(f.key)).map((f) => toPassage(byId.get(f.key)!, f.score));
     },
 
     close: () => pool.end(),

@@ -181,7 +181,10 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
       const vectorIds = await vectorSearch(query, args, candidates);
       if (!vectorIds) return textRows.slice(0, limit).map((r) => toPassage(r, r.score));
       const fused = reciprocalRankFusion([textRows.map((r) => r.id), vectorIds]).slice(0, limit);
-      const rows = new Map((byIds.all(JSON.stringify(fused.map((f) => f.key))) as PassageRow[]).map((r) => [r.id, r]));
+      // Full-text hits are at hand already: only passages found by vector alone are read.
+      const rows = new Map<number, Omit<PassageRow, 'score'>>(textRows.map((r) => [r.id, r]));
+      const vectorOnly = fused.map((f) => f.key).filter((id) => !rows.has(id));
+      if (vectorOnly.length) for (const r of byIds.all(JSON.stringify(vectorOnly)) as PassageRow[]) rows.set(r.id, r);
       return fused.filter((f) => rows.has(f.key)).map((f) => toPassage(rows.get(f.key)!, f.score));
     },
   };

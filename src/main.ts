@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
   // `parley bot create --help`, `parley help bot create`, `parley usage --help`.
   const asked = group === 'help' ? positionals.slice(1) : positionals;
   const pair = asked.slice(0, 2).join(' ');
-  const name = COMMAND_HELP[pair] ? pair : asked[0];
+  const name = Object.hasOwn(COMMAND_HELP, pair) ? pair : asked[0];
   if (values.help || group === 'help') {
     const help = commandHelp(name);
     if (!help) throw new CliError(`unknown command "${asked.join(' ')}" (parley --help lists them)`);

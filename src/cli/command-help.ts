@@ -106,7 +106,8 @@ export function globalHelp(): string {
 
 /** `parley COMMAND --help`. */
 export function commandHelp(name: string): string | undefined {
-  const h = COMMAND_HELP[name];
+  // Own entries only: `parley constructor --help` must not find Object's.
+  const h = Object.hasOwn(COMMAND_HELP, name) ? COMMAND_HELP[name] : undefined;
   if (!h) return undefined;
   return [`Usage: ${h.usage}`, '', h.does, '', 'Examples:', ...h.examples.map((e) => `  ${e}`)].join('\n');
 }

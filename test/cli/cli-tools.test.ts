@@ -47,6 +47,12 @@ describe('the command line: help, exit codes, status, docs import', { timeout: 1
   it('exits 2 for a usage error and 3 for an id that names nothing', () => {
     expect(runCli(['bot', 'create', '--name', 'x'], dataDir).status).toBe(2);
     expect(runCli(['frobnicate'], dataDir).status).toBe(2);
+    // A name that is a property of every object is no command either.
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const asked = runCli([name, '--help'], dataDir);
+      expect(asked.status, name).toBe(2);
+      expect(asked.stderr, name).toMatch(/unknown command/);
+    }
     const missing = runCli(['bot', 'list', '--account', 'nothing12345'], dataDir);
     expect(missing.status).toBe(3);
     expect(missing.stderr).toBe('parley: no account nothing12345\n');

@@ -11,10 +11,10 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { call, keepAliveAgent, readBody, readStream } from './http-client.js';
+import { keepAliveAgent, readStream } from './http-client.js';
 import { startParley } from './parley-process.js';
 import { ROOT, cpuOf, startHelper } from './processes.js';
-import { scriptMessage } from './script.js';
+import { parleySend } from './scenarios/throughput.js';
 import { ConversationPool, parleyTarget } from './targets.js';
 
 const { values } = parseArgs({
@@ -54,8 +54,8 @@ async function startParleyUnder(tool: string, args: string[]) {
 }
 
 const conversations = new ConversationPool(parley);
-const headers = { authorization: `Bearer ${parley.key}` };
-const content = scriptMessage({ chunks: 1, size: 16, intervalMs: 0, firstMs: 0 });
+// The throughput scenario's own send, so that the workload is the same.
+const send = parleySend(parley, conversations);
 
 const chunks = values.chunks === undefined ? undefined : Number(values.chunks);
 const subject = parleyTarget(parley, conversations, false);
@@ -81,11 +81,7 @@ async function run(total: number): Promise<void> {
   await Promise.all(Array.from({ length: clients }, async (_, client) => {
     while (started < total) {
       started++;
-      // Made before the send is timed would be fairer, but the bench counts it too: keep the same workload.
-      const body = JSON.stringify({ content, conversation_id: await conversations.take(client), redirect: false });
-      const res = await call(parley.port, { method: 'POST', path: '/api/v1/messages/stream', body, agent, headers });
-      const text = await readBody(res);
-      if (res.statusCode !== 200) throw new Error(`send: HTTP ${res.statusCode} ${text}`);
+      await send(client, agent);
     }
   }));
   agent.destroy();

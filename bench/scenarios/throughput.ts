@@ -30,7 +30,8 @@ async function rate(pid: number, clients: number, seconds: number, send: (client
   return { rate: done / ((performance.now() - start) / 1000), cpu: (cpuOf(pid) - cpu0) / done };
 }
 
-function parleySend(parley: ParleyProcess, conversations: ConversationPool) {
+/** One client's send to `parley` in the throughput workload: a reply of one chunk, `redirect: false`. */
+export function parleySend(parley: ParleyProcess, conversations: ConversationPool) {
   const headers = { authorization: `Bearer ${parley.key}` };
   return async (client: number, agent: ReturnType<typeof keepAliveAgent>) => {
     // One send in twenty also makes the client's next conversation: counted, as a real client's would be.

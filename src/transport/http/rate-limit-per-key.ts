@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../domain/rate-limiter.js';
 import { ApiError } from '../../errors.js';
 
-export const rateLimited = (seconds: number) =>
+const rateLimited = (seconds: number) =>
   new ApiError(429, `Too many requests. Please try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, 'rate_limited');
 
 /**

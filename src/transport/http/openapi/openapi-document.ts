@@ -34,7 +34,7 @@ const metaOf = (schema: z.ZodType) =>
 const STATUS_TEXT: Record<string, string> = { 200: 'OK', 204: 'No Content', 302: 'Found' };
 
 /** Fastify's path (`/conversations/:id`) → OpenAPI's (`/conversations/{id}`). */
-export const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 function parameters(schema: unknown, where: 'path' | 'query', components: Components) {
   if (!isZod(schema)) return [];

@@ -15,7 +15,7 @@ export type RuleParams =
   | { rule: 'max_chars' | 'min' | 'max' | 'max_items' | 'max_kilobytes'; limit: number }
   | { rule: 'not_found'; what: string };
 
-const issue = (params: RuleParams) => ({ code: 'custom' as const, params });
+export const issue = (params: RuleParams) => ({ code: 'custom' as const, params });
 /** An issue raised in a transform, with its input (the formatter tells a missing field by it). */
 const issueOf = (params: RuleParams, input: unknown) => ({ ...issue(params), input });
 
@@ -31,7 +31,7 @@ export const optional = <T extends z.ZodType>(schema: T) => blankAsAbsent(schema
 export const required = <T extends z.ZodType>(schema: T) => blankAsAbsent(schema);
 
 /** Characters as a person counts them: code points, so an emoji is one. Lone surrogates count one each. */
-export function codePoints(s: string): number {
+function codePoints(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -134,8 +134,6 @@ export const commaList = (names: readonly string[]) =>
 
 /** A body, query or path: its fields (unknown ones ignored). zod-compiler.ts reads a body that is not an object as `{}`. */
 export const fieldsOf = <T extends z.ZodRawShape>(shape: T) => z.object(shape);
-
-export { issue };
 
 /** `includes=a,b`, also taken as `includes[]=a` (the form PHP clients send). */
 export const includesFields = (names: readonly string[]) => ({

@@ -11,7 +11,7 @@ const attribute = (path: readonly PropertyKey[]) => path.map(String).join('.').r
  * Issues carry their input (safeParse with reportInput), so that a missing field and one of the
  * wrong type are told apart.
  */
-export function laravelMessage(issue: z.core.$ZodIssue): string {
+function laravelMessage(issue: z.core.$ZodIssue): string {
   const name = attribute(issue.path);
   if (issue.input === undefined) return `The ${name} field is required.`;
   switch (issue.code) {

@@ -5,7 +5,7 @@ import type { BenchEnv } from './env.js';
 import { findNginx, startNginx } from './nginx.js';
 import type { BenchOptions, Scenario } from './options.js';
 import { startParley, type ParleyProcess } from './parley-process.js';
-import { createTestDatabase, TEST_REDIS_URL, testKeyPrefix } from '../test/support/test-services.js';
+import { scaledServices } from '../test/support/test-services.js';
 import { BENCH_DIR, hardFileLimit, startHelper } from './processes.js';
 import { startPortkey } from './peers/portkey.js';
 import { burst } from './scenarios/burst.js';
@@ -100,11 +100,9 @@ export async function runBench(opts: BenchOptions, { parleyCommand }: { parleyCo
     };
     let scaled: ParleyProcess | undefined;
     if (opts.scaled) {
-      const database = await createTestDatabase('bench');
-      stops.push(() => database.drop());
-      scaled = await startParley(llm, parleyCommand, [], {
-        DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix('bench'), BLOB_STORE: 'postgres',
-      });
+      const services = await scaledServices('bench');
+      stops.push(() => services.drop());
+      scaled = await startParley(llm, parleyCommand, [], { ...services.env, BLOB_STORE: 'postgres' });
       stops.push(() => scaled!.stop());
       report.scaled = 'PostgreSQL + Redis';
     } else {

@@ -6,7 +6,7 @@ import { readHttpTimeouts, type HttpTimeouts } from './http-timeouts.js';
 import { readRateLimit } from './rate-limit-config.js';
 import type { RateLimit } from '../domain/rate-limiter.js';
 import { readKnowledgeConfig, type KnowledgeConfig } from './knowledge-config.js';
-import { parseDatabaseUrl, withoutPassword } from './database-url.js';
+import { namesPostgres, parseDatabaseUrl, withoutPassword } from './database-url.js';
 import { ConfigError } from './config-error.js';
 import { parseRedisUrl, redisUrlWithoutPassword } from './redis-url.js';
 import { MIN_SECRET_LENGTH } from './resolve-secret.js';
@@ -98,7 +98,7 @@ function readDatabaseUrl(env: Env, fallback: string): string {
 /** BLOB_STORE; `postgres` keeps the files in DATABASE_URL's database, so it must be one. */
 function readBlobStore(env: Env, databaseUrl: string): Config['blobStore'] {
   const kind = read(env, 'BLOB_STORE', oneOf('local', 'postgres'), 'local');
-  if (kind === 'postgres' && !/^postgres(ql)?:/.test(databaseUrl)) {
+  if (kind === 'postgres' && !namesPostgres(databaseUrl)) {
     throw new ConfigError('BLOB_STORE', 'postgres keeps uploads in the PostgreSQL database, so DATABASE_URL must be a postgres:// URL', kind);
   }
   return kind;

@@ -2,13 +2,16 @@
 
 const EXPECTS = 'expects sqlite:<path> (for example sqlite:./data/parley.db) or postgres://user:password@host:5432/database';
 
+/** Whether DATABASE_URL names the PostgreSQL store (`postgres:` or `postgresql:`). */
+export const namesPostgres = (url: string): boolean => /^postgres(ql)?:/.test(url);
+
 /** Returns the URL when it names a store Parley has; otherwise throws what is wrong with it. */
 export function parseDatabaseUrl(raw: string): string {
   if (raw.startsWith('sqlite:')) {
     if (!/^sqlite:.+/.test(raw)) throw new Error(`${EXPECTS}: the sqlite: URL names no file`);
     return raw;
   }
-  if (/^postgres(ql)?:/.test(raw)) {
+  if (namesPostgres(raw)) {
     let url: URL;
     try {
       url = new URL(raw);

@@ -32,8 +32,7 @@ export function splitPassages(text: string, maxChars = PASSAGE_CHARS): Passage[]
   const source = text.replace(/\r\n?/g, '\n');
   const tokens = marked.lexer(source);
   // Plain text is read for its paragraphs and lists only: its `<b>`, `[x](y)` and `**` are words.
-  const inline = detectTextFormat(source, tokens) === 'text' ? plainInline : inlineText;
-  const blocks = blocksOf(tokens, inline);
+  const blocks = blocksOf(tokens, detectTextFormat(source, tokens) === 'text');
   if (!blocks.some((b) => b.kind === 'heading')) markPlainHeadings(blocks);
 
   const passages: Passage[] = [];
@@ -74,12 +73,13 @@ export function splitPassages(text: string, maxChars = PASSAGE_CHARS): Passage[]
   return passages;
 }
 
-function blocksOf(tokens: Token[], inlineText: (raw: string) => string): Block[] {
+function blocksOf(tokens: Token[], plainText: boolean): Block[] {
+  const inline = plainText ? plainInline : inlineText;
   const blocks: Block[] = [];
   for (const token of tokens) {
     switch (token.type) {
       case 'heading': {
-        const title = inlineText((token as Tokens.Heading).text).trim();
+        const title = inline((token as Tokens.Heading).text).trim();
         if (title) blocks.push({ kind: 'heading', depth: (token as Tokens.Heading).depth, title });
         break;
       }
@@ -88,12 +88,12 @@ function blocksOf(tokens: Token[], inlineText: (raw: string) => string): Block[]
         blocks.push({ kind: 'body', text: token.raw.trim(), cut: 'lines' });
         break;
       case 'list': {
-        const items = (token as Tokens.List).items.map((i) => inlineText(i.raw).trim()).filter(Boolean);
+        const items = (token as Tokens.List).items.map((i) => inline(i.raw).trim()).filter(Boolean);
         if (items.length) blocks.push({ kind: 'body', text: items.join('\n'), cut: 'items', items });
         break;
       }
       case 'html': {
-        if (inlineText === plainInline) {
+        if (plainText) {
           blocks.push({ kind: 'body', text: plainInline(token.raw).trim(), cut: 'sentences' });
           break;
         }
@@ -108,7 +108,7 @@ function blocksOf(tokens: Token[], inlineText: (raw: string) => string): Block[]
       case 'def':
         break;
       default: {
-        const plain = inlineText(token.raw).trim();
+        const plain = inline(token.raw).trim();
         if (plain) blocks.push({ kind: 'body', text: plain, cut: 'sentences' });
       }
     }

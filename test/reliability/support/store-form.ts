@@ -1,4 +1,4 @@
-import { createTestDatabase, TEST_REDIS_URL, testKeyPrefix } from '../../support/test-services.js';
+import { scaledServices } from '../../support/test-services.js';
 import { FORM } from './figures.js';
 
 export interface FormEnv {
@@ -15,9 +15,6 @@ export interface FormEnv {
  */
 export async function formEnv(label: string): Promise<FormEnv> {
   if (FORM === 'embedded') return { env: {}, cleanup: async () => {} };
-  const db = await createTestDatabase(`rel_${label}`);
-  return {
-    env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix(`rel-${label}`) },
-    cleanup: () => db.drop(),
-  };
+  const services = await scaledServices(`rel-${label}`);
+  return { env: services.env, cleanup: services.drop };
 }

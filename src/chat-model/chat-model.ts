@@ -31,7 +31,19 @@ export interface ChatRequest {
    * fallback is. Unlike an abort, this ends only this request, not the reply.
    */
   firstTextTimeoutMs?: number;
-  signal: AbortSignal;
+  /** Ends the request (an AbortSignal will do; a reply passes its lighter ReplyStop). */
+  signal: Cancellation;
+}
+
+/**
+ * What an adapter reads of a request's cancellation: AbortSignal's shape, reduced to what is used,
+ * so that a reply in progress need not carry a whole AbortSignal (see src/domain/reply-stop.ts).
+ */
+export interface Cancellation {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /** `content-filter`: the provider refused on policy grounds (OpenAI content_filter, Anthropic refusal). */

@@ -1,4 +1,4 @@
-import { ChatModelError } from './chat-model.js';
+import { ChatModelError, type Cancellation } from './chat-model.js';
 
 /** Statuses worth another try: rate limits, overload (Anthropic's 529) and server errors. */
 export const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
@@ -35,7 +35,7 @@ export async function errorFromResponse(response: Response): Promise<ChatModelEr
  * The error for a request that never got an answer, or whose stream broke; an error status's
  * ChatModelError (from streamEvents) passes through.
  */
-export function connectionError(err: unknown, signal: AbortSignal): ChatModelError {
+export function connectionError(err: unknown, signal: Cancellation): ChatModelError {
   if (signal.aborted) {
     const reason = signal.reason as Error | undefined;
     return new ChatModelError(reason?.message ?? 'The request to the model was aborted.', { cause: err, aborted: true });

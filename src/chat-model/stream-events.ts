@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { compactHead } from '../shared/compact-head.js';
 import { SseParser } from '../shared/sse-parser.js';
+import { Utf8Text } from '../shared/utf8-text.js';
 import { ChatModelError, type ChatEnd, type ChatRequest } from './chat-model.js';
 import { connectionError, errorFromResponse } from './http-errors.js';
 
@@ -62,11 +63,10 @@ export function streamEvents(
   const { signal } = request;
   if (signal.aborted) return Promise.resolve({ type: 'error', error: connectionError(signal.reason, signal) });
   const secure = url.protocol === 'https:';
-  const req = (secure ? httpsRequest : httpRequest)(url, {
-    method: 'POST',
-    agent: agents[secure ? 'https:' : 'http:'],
-    headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-  });
+  // No content-length of ours: Node sets it from the body given to end() at once, and the
+  // adapter's own headers object is used as is, not copied into one of a new shape for each
+  // request, which the connection keeps for its life (BENCHMARKS.md, held streams).
+  const req = (secure ? httpsRequest : httpRequest)(url, { method: 'POST', agent: agents[secure ? 'https:' : 'http:'], headers });
   const ended = readEvents(req, request, decoder, onText);
   // The body is not kept for the reply's length: no listener refers to it.
   req.end(body);
@@ -79,63 +79,132 @@ function readEvents(
   decoder: EventDecoder, onText: (text: string) => void,
 ): Promise<ChatEnd> {
   return new Promise((resolve) => {
-    let settled = false;
-    let waiting: NodeJS.Timeout | undefined;
-    const end = (part: ChatEnd) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(waiting);
-      resolve(part);
-    };
-    if (firstTextTimeoutMs !== undefined) {
-      waiting = setTimeout(() => {
-        const error = new ChatModelError(`The model sent nothing within ${firstTextTimeoutMs / 1000} s.`);
-        end({ type: 'error', error });
-        req.destroy(error);
-      }, firstTextTimeoutMs);
-    }
-    const fail = (err: unknown) => end({ type: 'error', error: connectionError(err, signal) });
-    const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    req.on('close', () => signal.removeEventListener('abort', onAbort));
-    // Worded as fetch words it, for connectionError: the socket's error is the cause.
-    req.on('error', (err) => fail(Object.assign(new TypeError('fetch failed'), { cause: err })));
-    req.on('response', (res: IncomingMessage) => {
-      const status = res.statusCode ?? 0;
-      res.setEncoding('utf8');
-      if (status < 200 || status >= 300) {
-        readError(res, status).then(fail);
-        return;
-      }
-      const parser = new SseParser();
-      res.on('data', (text: string) => {
-        if (settled) return;
-        for (const event of parser.push(text)) {
-          // Text that arrives after a stop is not the reply's: the stop's error ends it instead.
-          if (signal.aborted) return fail(signal.reason);
-          const part = decoder.event(event.data);
-          if (part === undefined) continue;
-          if (typeof part === 'string') {
-            if (waiting) {
-              clearTimeout(waiting);
-              waiting = undefined;
-            }
-            onText(part);
-            continue;
-          }
-          end(part);
-          lingerUntilEnd(res);
-          return;
-        }
-      });
-      res.on('end', () => end(decoder.closed()));
-      const broken = (cause: Error) => fail(Object.assign(new TypeError('terminated'), { cause }));
-      res.on('error', broken);
-      res.on('close', () => {
-        if (!res.complete) broken(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }));
-      });
-    });
+    const reader = new EventReader(req, signal, decoder, onText, resolve);
+    if (firstTextTimeoutMs !== undefined) reader.waiting = setTimeout(sentNothing, firstTextTimeoutMs, reader, firstTextTimeoutMs);
+    signal.addEventListener('abort', reader.abort, { once: true });
+    (req as Tagged<ClientRequest>)[READER] = reader;
+    req.on('close', onRequestClose);
+    req.on('error', onRequestError);
+    req.on('response', onResponse);
   });
+}
+
+/** Where the shared listeners below find their request's reader: the emitter they are called on. */
+const READER = Symbol('event reader');
+type Tagged<T> = T & { [READER]: EventReader };
+
+/**
+ * One model request's reading, as one object that listeners shared by every request find on the
+ * request or response they are called on (`this`): a request waiting for its model keeps this
+ * object, not a closure and a context for each of its seven listeners (BENCHMARKS.md, held streams).
+ */
+class EventReader {
+  settled = false;
+  waiting: NodeJS.Timeout | undefined;
+  parser: SseParser | undefined;
+  utf8: Utf8Text | undefined;
+
+  constructor(
+    readonly req: ClientRequest,
+    readonly signal: ChatRequest['signal'],
+    readonly decoder: EventDecoder,
+    readonly onText: (text: string) => void,
+    private readonly resolve: (end: ChatEnd) => void,
+  ) {}
+
+  /** The signal's listener: its own function, since a signal calls it without `this`. */
+  readonly abort = () => this.req.destroy(this.signal.reason instanceof Error ? this.signal.reason : new Error('aborted'));
+
+  end(part: ChatEnd): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.waiting);
+    this.resolve(part);
+  }
+
+  fail(err: unknown): void {
+    this.end({ type: 'error', error: connectionError(err, this.signal) });
+  }
+
+  /** One packet of the answer's body. */
+  data(res: IncomingMessage, text: string): void {
+    if (this.settled) return;
+    for (const event of this.parser!.push(text)) {
+      // Text that arrives after a stop is not the reply's: the stop's error ends it instead.
+      if (this.signal.aborted) return this.fail(this.signal.reason);
+      const part = this.decoder.event(event.data);
+      if (part === undefined) continue;
+      if (typeof part === 'string') {
+        if (this.waiting) {
+          clearTimeout(this.waiting);
+          this.waiting = undefined;
+        }
+        this.onText(part);
+        continue;
+      }
+      this.end(part);
+      lingerUntilEnd(res);
+      return;
+    }
+  }
+
+  /** The answer broke off: worded as fetch words it, for connectionError. */
+  broken(cause: Error): void {
+    this.fail(Object.assign(new TypeError('terminated'), { cause }));
+  }
+}
+
+function sentNothing(reader: EventReader, ms: number): void {
+  const error = new ChatModelError(`The model sent nothing within ${ms / 1000} s.`);
+  reader.end({ type: 'error', error });
+  reader.req.destroy(error);
+}
+
+function onRequestClose(this: Tagged<ClientRequest>): void {
+  const reader = this[READER];
+  reader.signal.removeEventListener('abort', reader.abort);
+}
+
+function onRequestError(this: Tagged<ClientRequest>, err: Error): void {
+  // Worded as fetch words it, for connectionError: the socket's error is the cause.
+  this[READER].fail(Object.assign(new TypeError('fetch failed'), { cause: err }));
+}
+
+function onResponse(this: Tagged<ClientRequest>, res: IncomingMessage): void {
+  const reader = this[READER];
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status >= 300) {
+    res.setEncoding('utf8');
+    readError(res, status).then((err) => reader.fail(err));
+    return;
+  }
+  reader.parser = new SseParser();
+  reader.utf8 = new Utf8Text();
+  (res as Tagged<IncomingMessage>)[READER] = reader;
+  res.on('data', onResponseData);
+  res.on('end', onResponseEnd);
+  res.on('error', onResponseError);
+  res.on('close', onResponseClose);
+}
+
+function onResponseData(this: Tagged<IncomingMessage>, packet: Buffer): void {
+  const reader = this[READER];
+  reader.data(this, reader.utf8!.decode(packet));
+}
+
+function onResponseEnd(this: Tagged<IncomingMessage>): void {
+  const reader = this[READER];
+  const tail = reader.utf8!.end();
+  if (tail) reader.data(this, tail);
+  reader.end(reader.decoder.closed());
+}
+
+function onResponseError(this: Tagged<IncomingMessage>, err: Error): void {
+  this[READER].broken(err);
+}
+
+function onResponseClose(this: Tagged<IncomingMessage>): void {
+  if (!this.complete) this[READER].broken(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }));
 }
 
 /** Reads an error answer whole (or what arrived of it) into its ChatModelError. */

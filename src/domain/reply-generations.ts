@@ -12,7 +12,8 @@ import { retrieveForConversation } from './retrieve-for-conversation.js';
 import type { Logger } from './logger.js';
 import { noMetrics, type Metrics } from './metrics.js';
 import { buildPrompt } from './prompt.js';
-import { streamWithFallback, type AttemptPolicy } from './stream-with-fallback.js';
+import { ReplyStop } from './reply-stop.js';
+import { streamWithFallback, type AttemptPolicy, type StreamOutcome } from './stream-with-fallback.js';
 import { countTokensInTurns } from './token-count.js';
 
 export interface GenerationSettings extends AttemptPolicy {
@@ -68,14 +69,24 @@ interface Written {
   sources: SourceRef[];
 }
 
+/**
+ * A reply in progress, and all it keeps while it waits for its model: the job itself (the bot, the
+ * two messages) is let go once the prompt is built, since thousands may wait at once.
+ */
 interface Running {
-  controller: AbortController;
+  replyId: number;
+  /** The user's message, as far as the reply's end needs it: its flag, and the refund of a failed reply. */
+  user: { id: number; accountId: number; createdAt: number };
+  stop: ReplyStop;
   stopped: boolean;
   text: string;
   saved: number;
   done: Promise<ReplyResult>;
-  /** When generation began (for the metrics' time to first chunk and duration). */
+  /** When generation began (for the metrics' time to first chunk and duration, and the total time). */
   startedAt: number;
+  publisher: ReplyPublisher | undefined;
+  /** The moderation of the user's message, running beside the reply. */
+  userFlagged: Promise<boolean> | undefined;
 }
 
 /** Settles when `feed` has ended, or after `ms`. */
@@ -106,6 +117,7 @@ export class ReplyGenerations {
   private readonly running = new Map<number, Running>();
   private readonly checkpointTimer: NodeJS.Timeout;
   private readonly leaseTimer: NodeJS.Timeout;
+  private readonly overdueTimer: NodeJS.Timeout;
   private readonly unwatchStops: () => void;
 
   constructor(private readonly deps: GenerationDeps, private readonly settings: GenerationSettings) {
@@ -113,6 +125,9 @@ export class ReplyGenerations {
     this.checkpointTimer.unref();
     this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(settings.leaseMs / 3)));
     this.leaseTimer.unref();
+    // One timer for every reply's total time, not one a reply: a tenth of it late at most, a second at most.
+    this.overdueTimer = setInterval(() => this.stopOverdue(), Math.max(10, Math.min(1000, Math.floor(settings.totalTimeoutMs / 10))));
+    this.overdueTimer.unref();
     // A stop sent to another process reaches the one generating the reply through the bus.
     this.unwatchStops = deps.bus.onStop((replyId) => void this.stopHere(replyId));
   }
@@ -127,11 +142,15 @@ export class ReplyGenerations {
 
   /** Starts generating `job.reply`; the promise settles once the outcome is stored. */
   start(job: ReplyJob): Promise<ReplyResult> {
+    const { id, accountId, createdAt } = job.user;
     const run: Running = {
-      controller: new AbortController(), stopped: false, text: '', saved: 0, done: undefined as never, startedAt: Date.now(),
+      replyId: job.reply.id, user: { id, accountId, createdAt }, stop: new ReplyStop(), stopped: false, text: '', saved: 0,
+      done: undefined as never, startedAt: Date.now(), publisher: undefined, userFlagged: undefined,
     };
     this.running.set(job.reply.id, run);
-    run.done = this.generate(job, run);
+    // Not an async function: while the reply streams it waits as this one continuation (and
+    // write's), not as suspended frames, a kilobyte or two each (BENCHMARKS.md, held streams).
+    run.done = this.write(job, run).then((written) => this.finish(run, written));
     return run.done;
   }
 
@@ -156,7 +175,7 @@ export class ReplyGenerations {
   lose(replyId: number, reason: string): boolean {
     const run = this.running.get(replyId);
     if (!run) return false;
-    run.controller.abort(new Error(reason));
+    run.stop.abort(new Error(reason));
     return true;
   }
 
@@ -165,7 +184,7 @@ export class ReplyGenerations {
     const run = this.running.get(replyId);
     if (!run) return undefined;
     run.stopped = true;
-    run.controller.abort(new Error('The reply was stopped.'));
+    run.stop.abort(new Error('The reply was stopped.'));
     return run.done;
   }
 
@@ -177,71 +196,79 @@ export class ReplyGenerations {
     await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
     for (const run of this.running.values()) {
-      run.controller.abort(new Error('The server shut down before the reply was finished.'));
+      run.stop.abort(new Error('The server shut down before the reply was finished.'));
     }
     await all();
     // Only now: replies finishing in the grace period are still renewed, and still stoppable from elsewhere.
     clearInterval(this.leaseTimer);
+    clearInterval(this.overdueTimer);
     this.unwatchStops();
   }
 
-  private async generate(job: ReplyJob, run: Running): Promise<ReplyResult> {
+  /**
+   * Writes the reply's text to the bus, from the model or from the knowledge base. Never rejects.
+   * Its frame ends once the model is asked: what it returns then is the stream's own promise.
+   */
+  private async write(job: ReplyJob, run: Running): Promise<Written> {
     // Generation begins once the code that asked for it has run to its end: the answer carrying the
     // stream URL goes out first, so that the client's request for the stream and the request to
     // the model travel at the same time, rather than the first waiting for the second's setup.
     await new Promise((resolve) => process.nextTick(resolve));
     try {
-      const userFlagged = this.deps.moderator?.isFlagged(job.user.content);
-      const publisher = this.deps.bus.open(job.reply.id);
-      const written = await this.write(job, run, publisher);
-      return await this.record(job, run, written, publisher, userFlagged);
-    } finally {
-      this.running.delete(job.reply.id);
-    }
-  }
-
-  /** Writes the reply's text to the bus, from the model or from the knowledge base, within the reply's total time. */
-  private async write(job: ReplyJob, run: Running, publisher: ReplyPublisher): Promise<Written> {
-    const { signal } = run.controller;
-    const append = (text: string) => {
-      // Nothing is added once stopped: the stored reply is exactly what readers were sent.
-      if (signal.aborted) return;
-      if (run.text === '' && text !== '') this.metrics.firstChunk(Date.now() - run.startedAt);
-      run.text += text;
-      publisher.append(text);
-    };
-    const total = setTimeout(
-      () => run.controller.abort(new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`)),
-      this.settings.totalTimeoutMs,
-    );
-    try {
+      run.userFlagged = this.deps.moderator?.isFlagged(job.user.content);
+      run.publisher = this.deps.bus.open(run.replyId);
       const plan = await this.plan(job);
       if (plan.kind === 'failed') return { error: plan.error, usage: null, flagged: false, sources: [] };
       if (plan.kind === 'text') {
-        for (const piece of plan.pieces) append(piece);
+        for (const piece of plan.pieces) this.append(run, piece);
         return { usage: null, flagged: false, sources: plan.sources };
       }
-      const outcome = await streamWithFallback(
-        plan.targets, plan.request, run.controller, this.settings, append, (target) => this.metrics.modelError(target.provider),
-      );
-      return {
-        // A stopped reply is not a failed one: it keeps what was generated.
-        error: outcome.ok || run.stopped ? undefined : outcome.error.message,
-        usage: {
-          ...((outcome.ok ? outcome.usage : undefined) ?? {
-            promptTokens: plan.promptTokens, completionTokens: await countTokensInTurns(run.text), estimated: true,
-          }),
-          // Charged at the rate of the model that wrote the reply (the fallback's, if it took over).
-          credits: (outcome.ok && plan.targets.find((t) => t.name === outcome.model) || plan.targets[0]).creditsPerReply,
-        },
-        flagged: outcome.ok && outcome.finishReason === 'content-filter',
-        sources: plan.sources,
-      };
+      return streamWithFallback(plan.targets, plan.request, run.stop, this.settings, (text) => this.append(run, text), this.attemptFailed)
+        .then((outcome) => this.written(run, plan, outcome))
+        .catch((err: unknown) => this.crashed(run, err));
     } catch (err) {
-      this.deps.log.error({ err, replyId: job.reply.id }, 'reply generation crashed');
-      return { error: 'The reply could not be generated because of an internal error.', usage: null, flagged: false, sources: [] };
+      return this.crashed(run, err);
+    }
+  }
+
+  private append(run: Running, text: string): void {
+    // Nothing is added once stopped: the stored reply is exactly what readers were sent.
+    if (run.stop.aborted) return;
+    if (run.text === '' && text !== '') this.metrics.firstChunk(Date.now() - run.startedAt);
+    run.text += text;
+    run.publisher!.append(text);
+  }
+
+  private readonly attemptFailed = (target: ModelTarget) => this.metrics.modelError(target.provider);
+
+  /** How writing the reply went, from the model's outcome. */
+  private async written(run: Running, plan: Extract<Plan, { kind: 'model' }>, outcome: StreamOutcome): Promise<Written> {
+    return {
+      // A stopped reply is not a failed one: it keeps what was generated.
+      error: outcome.ok || run.stopped ? undefined : outcome.error.message,
+      usage: {
+        ...((outcome.ok ? outcome.usage : undefined) ?? {
+          promptTokens: plan.promptTokens, completionTokens: await countTokensInTurns(run.text), estimated: true,
+        }),
+        // Charged at the rate of the model that wrote the reply (the fallback's, if it took over).
+        credits: (outcome.ok && plan.targets.find((t) => t.name === outcome.model) || plan.targets[0]).creditsPerReply,
+      },
+      flagged: outcome.ok && outcome.finishReason === 'content-filter',
+      sources: plan.sources,
+    };
+  }
+
+  private crashed(run: Running, err: unknown): Written {
+    this.deps.log.error({ err, replyId: run.replyId }, 'reply generation crashed');
+    return { error: 'The reply could not be generated because of an internal error.', usage: null, flagged: false, sources: [] };
+  }
+
+  /** Records the outcome and lets the reply go. */
+  private async finish(run: Running, written: Written): Promise<ReplyResult> {
+    try {
+      return await this.record(run, written);
     } finally {
-      clearTimeout(total);
+      this.running.delete(run.replyId);
     }
   }
 
@@ -276,9 +303,7 @@ export class ReplyGenerations {
    * stored. The reply always ends: when its outcome cannot be stored it is stored as failed, and
    * its stream ends with an error either way, so nothing is left in progress while this runs.
    */
-  private async record(
-    job: ReplyJob, run: Running, written: Written, publisher: ReplyPublisher, userFlagged: Promise<boolean> | undefined,
-  ): Promise<ReplyResult> {
+  private async record(run: Running, written: Written): Promise<ReplyResult> {
     const { store, log, moderator } = this.deps;
     const { sources } = written;
     let { error } = written;
@@ -287,31 +312,32 @@ export class ReplyGenerations {
     let usage = failed ? null : written.usage;
     let { flagged } = written;
     if (!failed && !flagged && moderator && content) flagged = await moderator.isFlagged(content).catch(() => false);
-    const refund = { accountId: job.user.accountId, sentAt: job.user.createdAt };
+    const refund = { accountId: run.user.accountId, sentAt: run.user.createdAt };
+    const { replyId, publisher } = run;
     try {
-      await store.messages.finishReply(job.reply.id, {
+      await store.messages.finishReply(replyId, {
         content, status: failed ? 'failed' : 'done', usage, flagged,
         refund: failed ? refund : undefined,
         sources: failed ? undefined : sources,
       });
     } catch (err) {
-      log.error({ err, replyId: job.reply.id }, 'could not store the finished reply');
+      log.error({ err, replyId }, 'could not store the finished reply');
       error = 'The reply could not be stored because of an internal error.';
       failed = true;
       content = error;
       usage = null;
       flagged = false;
       // The simplest outcome there is; if even this cannot be written, the next start fails the reply.
-      await store.messages.finishReply(job.reply.id, { content, status: 'failed', usage: null, flagged: false, refund })
-        .catch((again: unknown) => log.error({ err: again, replyId: job.reply.id }, 'could not store the reply as failed'));
+      await store.messages.finishReply(replyId, { content, status: 'failed', usage: null, flagged: false, refund })
+        .catch((again: unknown) => log.error({ err: again, replyId }, 'could not store the reply as failed'));
     }
-    if (failed) log.warn({ replyId: job.reply.id, reason: error }, 'reply failed');
+    if (failed) log.warn({ replyId, reason: error }, 'reply failed');
     let recorded: MessageSource[] | undefined;
-    if (!failed && sources.length) recorded = (await store.messages.sources([job.reply.id]).catch(() => undefined))?.get(job.reply.id);
+    if (!failed && sources.length) recorded = (await store.messages.sources([replyId]).catch(() => undefined))?.get(replyId);
     // The reply is stored already: a bus that lost its end leaves readers to the store's copy.
-    await publisher.end(failed ? failedEnding(content) : { outcome: 'done', usage: usage ?? undefined, sources: recorded })
-      .catch((err: unknown) => log.error({ err, replyId: job.reply.id }, 'the stream bus could not carry the reply'));
-    if (await userFlagged?.catch(() => false)) await store.messages.setFlagged(job.user.id).catch(() => {});
+    await publisher!.end(failed ? failedEnding(content) : { outcome: 'done', usage: usage ?? undefined, sources: recorded })
+      .catch((err: unknown) => log.error({ err, replyId }, 'the stream bus could not carry the reply'));
+    if (await run.userFlagged?.catch(() => false)) await store.messages.setFlagged(run.user.id).catch(() => {});
     this.metrics.replyEnded(failed ? 'failed' : run.stopped ? 'stopped' : 'done', Date.now() - run.startedAt);
     return { content, failed, stopped: run.stopped, usage, flagged };
   }
@@ -343,6 +369,14 @@ export class ReplyGenerations {
     const fallbackName = bot.fallbackModel ?? main.fallback;
     const fallback = fallbackName ? models.resolve(fallbackName) : undefined;
     return fallback && fallback.name !== main.name ? [main, fallback] : [main];
+  }
+
+  /** Aborts the replies that have taken longer than the total time allowed. */
+  private stopOverdue(): void {
+    const startedBefore = Date.now() - this.settings.totalTimeoutMs;
+    for (const run of this.running.values()) {
+      if (run.startedAt <= startedBefore) run.stop.abort(new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`));
+    }
   }
 
   /** Tells every process that the replies generated here are alive (see ExpiredReplies). */

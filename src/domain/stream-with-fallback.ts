@@ -1,6 +1,7 @@
-import { ChatModelError, type ChatRequest, type FinishReason } from '../chat-model/chat-model.js';
+import { ChatModelError, type ChatEnd, type ChatRequest, type FinishReason } from '../chat-model/chat-model.js';
 import type { ModelTarget } from '../chat-model/model-catalog.js';
 import type { TokenUsage } from './entities.js';
+import type { ReplyStop } from './reply-stop.js';
 
 export interface AttemptPolicy {
   firstTokenMs: number;
@@ -24,83 +25,115 @@ const backoffMs = (attempt: number) => Math.min(250 * 2 ** attempt, 8000) * (0.7
  * sent, a failure ends the reply, since the reader already has part of it.
  *
  * A model that sends no text within `policy.firstTokenMs` is given up, not retried: the next
- * target is asked. `controller` is the reply's own: an idle timeout once text has been sent aborts
- * it like a stop does (with its own reason), which ends the reply. One controller a reply, not one
- * an attempt linked to it, because each AbortSignal carries two hash maps: a kilobyte for every
- * reply being streamed.
+ * target is asked. `stop` is the reply's own: an idle timeout once text has been sent aborts it
+ * like a stop does (with its own reason), which ends the reply. One stop a reply, not one an
+ * attempt linked to it. Rejects only when a model adapter breaks its promise never to.
  */
-export async function streamWithFallback(
+export function streamWithFallback(
   targets: ModelTarget[],
   request: Omit<ChatRequest, 'signal' | 'model'>,
-  controller: AbortController,
+  stop: ReplyStop,
   policy: AttemptPolicy,
   onText: (text: string) => void,
   /** Told of every failed attempt (not of a stop): for the metrics. */
   onAttemptFailed: (target: ModelTarget, error: ChatModelError) => void = () => {},
 ): Promise<StreamOutcome> {
-  const { signal } = controller;
-  let waited = 0;
-  let last: StreamOutcome | undefined;
-  for (const target of targets) {
-    for (let attempt = 0; ; attempt++) {
-      last = await streamOnce(target, request, controller, policy, onText);
-      // A stop is no model error; the idle timeout (which aborts with a ChatModelError) is one.
-      if (!last.ok && (!signal.aborted || signal.reason instanceof ChatModelError)) onAttemptFailed(target, last.error);
-      if (last.ok || last.textSent || signal.aborted || last.error.aborted) return last;
-      if (!last.error.isRetryable || attempt >= policy.maxRetries) break;
-      const delay = last.error.retryAfterMs ?? backoffMs(attempt);
-      if (waited + delay > policy.maxRetryWaitMs) break;
-      waited += delay;
-      await sleep(delay, signal);
-      if (signal.aborted) return last;
+  return new Promise((resolve, reject) => {
+    new Attempts(targets, request, stop, policy, onText, onAttemptFailed, resolve, reject).begin();
+  });
+}
+
+/**
+ * One reply's attempts as one object driven by the model's callbacks, not as a loop in an async
+ * function: a reply waiting for its model is then this object and the model's pending promise,
+ * not two suspended frames with their promises (BENCHMARKS.md, held streams).
+ */
+class Attempts {
+  private target = 0;
+  private attempt = 0;
+  private waited = 0;
+  /** The attempt's idle timer: set by its first text (until then the model's own request times out). */
+  private idle: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly targets: ModelTarget[],
+    private readonly request: Omit<ChatRequest, 'signal' | 'model'>,
+    private readonly stop: ReplyStop,
+    private readonly policy: AttemptPolicy,
+    private readonly onText: (text: string) => void,
+    private readonly onAttemptFailed: (target: ModelTarget, error: ChatModelError) => void,
+    private readonly resolve: (outcome: StreamOutcome) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  begin(): void {
+    const target = this.targets[this.target];
+    this.idle = undefined;
+    try {
+      target.chat.stream(
+        { ...this.request, model: target.upstreamModel, signal: this.stop, firstTextTimeoutMs: this.policy.firstTokenMs },
+        this.text,
+      ).then(this.ended, this.reject);
+    } catch (err) {
+      this.reject(err);
     }
   }
-  return last!;
-}
 
-async function streamOnce(
-  target: ModelTarget,
-  request: Omit<ChatRequest, 'signal' | 'model'>,
-  controller: AbortController,
-  policy: AttemptPolicy,
-  onText: (text: string) => void,
-): Promise<StreamOutcome> {
-  const { signal } = controller;
-  // Until the first text the model's own request times out (and the next model is tried); after
-  // it, silence aborts the reply, which the reader is already receiving.
-  let idle: NodeJS.Timeout | undefined;
-  try {
-    const end = await target.chat.stream(
-      { ...request, model: target.upstreamModel, signal, firstTextTimeoutMs: policy.firstTokenMs },
-      // No abort check here: the port sends no text once the request is aborted, and the
-      // generation's own append refuses any after a stop.
-      (text) => {
-        if (idle) idle.refresh();
-        else {
-          idle = setTimeout(
-            () => controller.abort(new ChatModelError(`The model stopped sending for ${policy.idleMs / 1000} s.`)),
-            policy.idleMs,
-          );
-        }
-        onText(text);
-      },
-    );
-    return end.type === 'finish'
+  // No abort check here: the port sends no text once the request is aborted, and the
+  // generation's own append refuses any after a stop.
+  private readonly text = (text: string): void => {
+    if (this.idle) this.idle.refresh();
+    else this.idle = setTimeout(idledOut, this.policy.idleMs, this.stop, this.policy.idleMs);
+    this.onText(text);
+  };
+
+  private readonly ended = (end: ChatEnd): void => {
+    try {
+      this.next(end);
+    } catch (err) {
+      this.reject(err);
+    }
+  };
+
+  /** After an attempt's end: the outcome, or the wait before a retry, or the next target. */
+  private next(end: ChatEnd): void {
+    clearTimeout(this.idle);
+    const target = this.targets[this.target];
+    const last: StreamOutcome = end.type === 'finish'
       ? { ok: true, model: target.name, finishReason: end.finishReason, usage: end.usage }
-      : { ok: false, model: target.name, error: end.error, textSent: idle !== undefined };
-  } finally {
-    clearTimeout(idle);
+      : { ok: false, model: target.name, error: end.error, textSent: this.idle !== undefined };
+    const { stop, policy } = this;
+    // A stop is no model error; the idle timeout (which aborts with a ChatModelError) is one.
+    if (!last.ok && (!stop.aborted || stop.reason instanceof ChatModelError)) this.onAttemptFailed(target, last.error);
+    if (last.ok || last.textSent || stop.aborted || last.error.aborted) return this.resolve(last);
+    if (last.error.isRetryable && this.attempt < policy.maxRetries) {
+      const delay = last.error.retryAfterMs ?? backoffMs(this.attempt);
+      if (this.waited + delay <= policy.maxRetryWaitMs) {
+        this.waited += delay;
+        this.attempt++;
+        return this.retryAfter(delay, last);
+      }
+    }
+    this.target++;
+    this.attempt = 0;
+    if (this.target >= this.targets.length) return this.resolve(last);
+    this.begin();
+  }
+
+  /** Waits `ms` before the next attempt; a stop meanwhile ends the reply with `last`. */
+  private retryAfter(ms: number, last: StreamOutcome): void {
+    const done = () => {
+      clearTimeout(timer);
+      this.stop.removeEventListener('abort', done);
+      if (this.stop.aborted) this.resolve(last);
+      else this.begin();
+    };
+    const timer = setTimeout(done, ms);
+    this.stop.addEventListener('abort', done);
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+/** Silence after text: the reply is aborted, and the attempt ends with this reason. */
+function idledOut(stop: ReplyStop, idleMs: number): void {
+  stop.abort(new ChatModelError(`The model stopped sending for ${idleMs / 1000} s.`));
 }

@@ -47,56 +47,58 @@ export function anthropicModel(options: AnthropicOptions): ChatModel {
         stream: true,
         ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
       });
-      return streamEvents(url, headers, body, request, messagesDecoder(), onText);
+      return streamEvents(url, headers, body, request, new MessagesDecoder(), onText);
     },
   };
 }
 
-/** Reads the Messages API's typed events, up to `message_stop`. */
-function messagesDecoder(): EventDecoder {
+/** Reads the Messages API's typed events, up to `message_stop`; one object a reply, as CompletionsDecoder. */
+class MessagesDecoder implements EventDecoder {
   // Counts as reported; a count that is not a number makes the whole usage Parley's estimate.
-  let inputTokens: unknown = 0;
-  let outputTokens: unknown = 0;
-  let stopReason: string | undefined;
-  return {
-    event(data) {
-      const json = parseEvent<EventJson>(data);
-      if (!json) return malformed();
-      switch (json.type) {
-        case 'message_start':
-          inputTokens = json.message?.usage?.input_tokens ?? 0;
-          outputTokens = json.message?.usage?.output_tokens ?? 0;
-          return undefined;
-        case 'content_block_delta': {
-          if (json.delta?.type !== 'text_delta') return undefined;
-          const piece = json.delta.text;
-          if (piece === undefined || piece === null || piece === '') return undefined;
-          return typeof piece === 'string' ? piece : malformed();
-        }
-        case 'message_delta':
-          stopReason = text(json.delta?.stop_reason) ?? stopReason;
-          if (json.usage?.output_tokens !== undefined) outputTokens = json.usage.output_tokens;
-          if (json.usage?.input_tokens !== undefined) inputTokens = json.usage.input_tokens;
-          return undefined;
-        case 'message_stop':
-          return {
-            type: 'finish',
-            finishReason: mapAnthropicStopReason(stopReason),
-            usage: reportedUsage(inputTokens, outputTokens),
-          };
-        case 'error': {
-          const kind = text(json.error?.type);
-          return {
-            type: 'error',
-            error: new ChatModelError(`The model reported an error: ${text(json.error?.message) ?? kind ?? 'unknown'}`, {
-              isRetryable: kind === 'overloaded_error' || kind === 'api_error' || kind === 'rate_limit_error',
-            }),
-          };
-        }
-        default: // ping, content_block_start/stop, and event types added later
-          return undefined;
+  private inputTokens: unknown = 0;
+  private outputTokens: unknown = 0;
+  private stopReason: string | undefined;
+
+  event(data: string): string | ChatEnd | undefined {
+    const json = parseEvent<EventJson>(data);
+    if (!json) return malformed();
+    switch (json.type) {
+      case 'message_start':
+        this.inputTokens = json.message?.usage?.input_tokens ?? 0;
+        this.outputTokens = json.message?.usage?.output_tokens ?? 0;
+        return undefined;
+      case 'content_block_delta': {
+        if (json.delta?.type !== 'text_delta') return undefined;
+        const piece = json.delta.text;
+        if (piece === undefined || piece === null || piece === '') return undefined;
+        return typeof piece === 'string' ? piece : malformed();
       }
-    },
-    closed: closedBeforeTheEnd,
-  };
+      case 'message_delta':
+        this.stopReason = text(json.delta?.stop_reason) ?? this.stopReason;
+        if (json.usage?.output_tokens !== undefined) this.outputTokens = json.usage.output_tokens;
+        if (json.usage?.input_tokens !== undefined) this.inputTokens = json.usage.input_tokens;
+        return undefined;
+      case 'message_stop':
+        return {
+          type: 'finish',
+          finishReason: mapAnthropicStopReason(this.stopReason),
+          usage: reportedUsage(this.inputTokens, this.outputTokens),
+        };
+      case 'error': {
+        const kind = text(json.error?.type);
+        return {
+          type: 'error',
+          error: new ChatModelError(`The model reported an error: ${text(json.error?.message) ?? kind ?? 'unknown'}`, {
+            isRetryable: kind === 'overloaded_error' || kind === 'api_error' || kind === 'rate_limit_error',
+          }),
+        };
+      }
+      default: // ping, content_block_start/stop, and event types added later
+        return undefined;
+    }
+  }
+
+  closed(): ChatEnd {
+    return closedBeforeTheEnd();
+  }
 }

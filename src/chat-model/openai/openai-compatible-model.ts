@@ -34,41 +34,49 @@ export function openAiCompatibleModel(options: OpenAiCompatibleOptions): ChatMod
         ...(request.temperature !== undefined && { temperature: request.temperature }),
         ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
       });
-      return streamEvents(url, headers, body, request, completionsDecoder(), onText);
+      return streamEvents(url, headers, body, request, new CompletionsDecoder(), onText);
     },
   };
 }
 
-/** Reads `data:` events of chat completion chunks, up to `[DONE]`. */
-function completionsDecoder(): EventDecoder {
-  let finishReason: string | undefined;
-  let usage: TokenUsage | undefined;
-  const finish = (): ChatEnd => ({ type: 'finish', finishReason: mapOpenAiFinishReason(finishReason), usage });
-  return {
-    event(data) {
-      if (data === '[DONE]') return finish();
-      const json = parseEvent<ChunkJson>(data);
-      if (!json) return malformed();
-      if (json.error) {
-        const message = typeof json.error === 'object' && typeof json.error.message === 'string' ? json.error.message : 'unknown';
-        return { type: 'error', error: new ChatModelError(`The model reported an error: ${message}`) };
-      }
-      if (json.choices !== undefined && !Array.isArray(json.choices)) return malformed();
-      const choice: unknown = json.choices?.[0];
-      if (choice !== undefined && (typeof choice !== 'object' || choice === null)) return malformed();
-      const { delta, finish_reason } = (choice ?? {}) as NonNullable<ChunkJson['choices']>[number];
-      if (delta !== undefined && delta !== null && typeof delta !== 'object') return malformed();
-      if (typeof finish_reason === 'string') finishReason = finish_reason || finishReason;
-      else if (finish_reason !== undefined && finish_reason !== null) return malformed();
-      if (json.usage && typeof json.usage === 'object') {
-        // Counts that are not counts are dropped: the reply is then counted here, marked estimated.
-        usage = reportedUsage(json.usage.prompt_tokens, json.usage.completion_tokens);
-      }
-      const content = delta?.content;
-      if (content === undefined || content === null || content === '') return undefined;
-      return typeof content === 'string' ? content : malformed();
-    },
-    // Some servers close without [DONE]; a finish reason still means the reply is whole.
-    closed: () => (finishReason ? finish() : closedBeforeTheEnd()),
-  };
+/**
+ * Reads `data:` events of chat completion chunks, up to `[DONE]`. A class, not an object of
+ * closures over its state: one object for each reply in progress (BENCHMARKS.md, held streams).
+ */
+class CompletionsDecoder implements EventDecoder {
+  private finishReason: string | undefined;
+  private usage: TokenUsage | undefined;
+
+  event(data: string): string | ChatEnd | undefined {
+    if (data === '[DONE]') return this.finish();
+    const json = parseEvent<ChunkJson>(data);
+    if (!json) return malformed();
+    if (json.error) {
+      const message = typeof json.error === 'object' && typeof json.error.message === 'string' ? json.error.message : 'unknown';
+      return { type: 'error', error: new ChatModelError(`The model reported an error: ${message}`) };
+    }
+    if (json.choices !== undefined && !Array.isArray(json.choices)) return malformed();
+    const choice: unknown = json.choices?.[0];
+    if (choice !== undefined && (typeof choice !== 'object' || choice === null)) return malformed();
+    const { delta, finish_reason } = (choice ?? {}) as NonNullable<ChunkJson['choices']>[number];
+    if (delta !== undefined && delta !== null && typeof delta !== 'object') return malformed();
+    if (typeof finish_reason === 'string') this.finishReason = finish_reason || this.finishReason;
+    else if (finish_reason !== undefined && finish_reason !== null) return malformed();
+    if (json.usage && typeof json.usage === 'object') {
+      // Counts that are not counts are dropped: the reply is then counted here, marked estimated.
+      this.usage = reportedUsage(json.usage.prompt_tokens, json.usage.completion_tokens);
+    }
+    const content = delta?.content;
+    if (content === undefined || content === null || content === '') return undefined;
+    return typeof content === 'string' ? content : malformed();
+  }
+
+  // Some servers close without [DONE]; a finish reason still means the reply is whole.
+  closed(): ChatEnd {
+    return this.finishReason ? this.finish() : closedBeforeTheEnd();
+  }
+
+  private finish(): ChatEnd {
+    return { type: 'finish', finishReason: mapOpenAiFinishReason(this.finishReason), usage: this.usage };
+  }
 }

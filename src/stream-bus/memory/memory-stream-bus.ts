@@ -1,5 +1,5 @@
 import { ReplyBuffer } from '../reply-buffer.js';
-import type { StreamBus } from '../stream-bus.js';
+import type { ReplyEnding, ReplyPublisher, StreamBus } from '../stream-bus.js';
 import { retentionTimers } from '../retention-timers.js';
 import { stopListeners } from '../stop-listeners.js';
 
@@ -17,20 +17,14 @@ export function memoryStreamBus(options: { retainMs?: number } = {}): StreamBus 
   const replies = new Map<number, ReplyBuffer>();
   const retention = retentionTimers();
   const stops = stopListeners();
+  const forget = (replyId: number, live: ReplyBuffer) => retention.after(retainMs, () => {
+    if (replies.get(replyId) === live) replies.delete(replyId);
+  });
   return {
     open(replyId) {
-      const live = new ReplyBuffer();
+      const live = new LivePublisher(replyId, forget);
       replies.set(replyId, live);
-      return {
-        append: (text) => live.append(text),
-        end: async (ending) => {
-          if (live.ended) return;
-          live.end(ending);
-          retention.after(retainMs, () => {
-            if (replies.get(replyId) === live) replies.delete(replyId);
-          });
-        },
-      };
+      return live;
     },
     async feed(replyId) {
       return replies.get(replyId);
@@ -45,4 +39,25 @@ export function memoryStreamBus(options: { retainMs?: number } = {}): StreamBus 
       stops.clear();
     },
   };
+}
+
+/**
+ * A reply of the embedded bus: its buffer is its publisher too, so that a reply in progress is one
+ * object here, not a buffer and an object of two closures (BENCHMARKS.md, held streams).
+ */
+class LivePublisher extends ReplyBuffer implements ReplyPublisher {
+  constructor(
+    private readonly replyId: number,
+    private readonly forget: (replyId: number, live: ReplyBuffer) => void,
+  ) {
+    super();
+  }
+
+  override end(ending: ReplyEnding): Promise<void> {
+    if (!this.ended) {
+      super.end(ending);
+      this.forget(this.replyId, this);
+    }
+    return Promise.resolve();
+  }
 }

@@ -1,11 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { KEEP_ALIVE_FRAME } from './sse-format.js';
 
-interface Held {
-  res: ServerResponse;
+/** An open event stream, as its writer keeps it. */
+export interface Held {
+  readonly res: ServerResponse;
   lastWriteAt: number;
-  /** Writes out whatever the stream has not sent yet, then ends it (set by the stream's writer). */
-  close?: () => void;
+  /** Writes out whatever the stream has not sent yet, then ends it. */
+  close(): void;
 }
 
 /**
@@ -25,10 +26,8 @@ export class SseHub {
     return this.held.size;
   }
 
-  add(res: ServerResponse): Held {
-    const h = { res, lastWriteAt: Date.now() };
+  add(h: Held): void {
     this.held.add(h);
-    return h;
   }
 
   remove(h: Held): void {
@@ -48,7 +47,7 @@ export class SseHub {
   /** Ends every open stream (clients reconnect, to this server or another). */
   closeAll(): void {
     clearInterval(this.timer);
-    for (const h of [...this.held]) (h.close ?? (() => h.res.end()))();
+    for (const h of [...this.held]) h.close();
     this.held.clear();
   }
 }

@@ -96,9 +96,10 @@ async function open(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, 
     res.end();
     return;
   }
-  compactHead(res);
   res.socket?.setNoDelay(true);
   pipeFeed(res, feed, { offset, fresh: lastEventId === undefined, hub: deps.hub, baseUrl: publicBase(deps.config, req) });
+  // After the first write, which sent the head with [START].
+  compactHead(res);
 }
 
 function safeDecode(segment: string): string | undefined {

@@ -6,6 +6,7 @@ import { startParley, type RunningParley, type Tenant } from '../support/start-p
 import { Failures, record, sized } from './support/figures.js';
 import { rawRequest } from './support/raw-http.js';
 import { routeTable } from './support/route-table.js';
+import { settle } from './support/settle.js';
 import { watchStore, type StoreWatch } from './support/store-snapshot.js';
 import { formEnv, type FormEnv } from './support/store-form.js';
 
@@ -46,7 +47,7 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
       ids.bot = t.botId;
     }
     commits = await watchStore(parley.config.databaseUrl);
-    await settle();
+    await settle(parley, commits);
   }, 60_000);
   afterAll(async () => {
     await commits?.close();
@@ -54,20 +55,6 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
     await upstream?.stop();
     await form?.cleanup();
   });
-
-  /** Waits until what an accepted request started (a reply, an import) is done and written; the commit count then. */
-  async function settle(): Promise<string | number> {
-    let last: string | number = -1;
-    for (let i = 0; i < 500; i++) {
-      if (parley.app.generations.activeCount === 0 && parley.app.imports.activeCount === 0) {
-        const now = await commits.version();
-        if (now === last) return now;
-        last = now;
-      }
-      await new Promise((r) => setTimeout(r, i < 5 ? 1 : 10));
-    }
-    return commits.version();
-  }
 
   it('answers every case with a documented status, in the error shape, and changes nothing when it refuses', async () => {
     const routes = [...routeTable(parley.app.server), { method: 'GET', path: '/stream/:token' }, { method: 'PUT', path: '/uploads/:token' }];
@@ -135,7 +122,7 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
     });
 
     const failures = new Failures();
-    let baseline = await settle();
+    let baseline = await settle(parley, commits);
     const checksumBefore = await commits.version();
     let accepted = 0;
     let cases = 0;
@@ -179,7 +166,7 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
         baseline = now;
       } else {
         accepted++;
-        baseline = await settle();
+        baseline = await settle(parley, commits);
       }
       return true;
     }), { numRuns: RUNS, seed: process.env.RELIABILITY_SEED ? Number(process.env.RELIABILITY_SEED) : undefined, endOnFailure: true });

@@ -39,7 +39,9 @@ type Levels = Pick<EvalReport, 'hitAt1' | 'hitAt3' | 'answerPhrase' | 'sourcePre
  * hit@3 35, answer phrase ≥ 33, source precision ≥ 85 %, "nothing found" ≥ 4; the second held-out set
  * (written before it was run, see its file) meets all but the answer phrase, but it was seen while
  * tuning. The third held-out set, written after the tuning ended, is held at its first and only run:
- * it meets only source precision (the honest figure for the issue; nothing was tuned on it).
+ * it meets only source precision (the honest figure for the issue; nothing was tuned on it). The
+ * fourth, written blind to a last round of ranking ideas (none was kept), is held at its first run:
+ * its unanswerable questions share a library's own words, and "nothing found" fails on 4 or 5 of 5.
  */
 const LEVELS: Record<typeof store, Record<string, Levels>> = {
   sqlite: {
@@ -47,12 +49,14 @@ const LEVELS: Record<typeof store, Record<string, Levels>> = {
     'readme-questions-held-out.json': { hitAt1: 34, hitAt3: 34, answerPhrase: 29, sourcePrecision: 0.94, nothingFound: 5 },
     'readme-questions-second-held-out.json': { hitAt1: 35, hitAt3: 35, answerPhrase: 31, sourcePrecision: 0.945, nothingFound: 5 },
     'readme-questions-third-held-out.json': { hitAt1: 31, hitAt3: 32, answerPhrase: 28, sourcePrecision: 0.885, nothingFound: 2 },
+    'readme-questions-fourth-held-out.json': { hitAt1: 32, hitAt3: 33, answerPhrase: 27, sourcePrecision: 0.915, nothingFound: 0 },
   },
   postgres: {
     'readme-questions.json': { hitAt1: 48, hitAt3: 49, answerPhrase: 44, sourcePrecision: 0.905, nothingFound: 5 },
     'readme-questions-held-out.json': { hitAt1: 33, hitAt3: 33, answerPhrase: 28, sourcePrecision: 0.915, nothingFound: 5 },
     'readme-questions-second-held-out.json': { hitAt1: 35, hitAt3: 35, answerPhrase: 30, sourcePrecision: 0.995, nothingFound: 5 },
     'readme-questions-third-held-out.json': { hitAt1: 31, hitAt3: 31, answerPhrase: 27, sourcePrecision: 0.91, nothingFound: 2 },
+    'readme-questions-fourth-held-out.json': { hitAt1: 32, hitAt3: 33, answerPhrase: 26, sourcePrecision: 0.935, nothingFound: 1 },
   },
 };
 
@@ -62,6 +66,7 @@ const SETS: [string, string][] = [
   ['readme-questions-held-out.json', '../../bench/fixtures/readme-questions-held-out.json'],
   ['readme-questions-second-held-out.json', '../fixtures/readme-questions-second-held-out.json'],
   ['readme-questions-third-held-out.json', '../fixtures/readme-questions-third-held-out.json'],
+  ['readme-questions-fourth-held-out.json', '../fixtures/readme-questions-fourth-held-out.json'],
 ];
 
 describe(`retrieval quality (${store})`, () => {

@@ -55,13 +55,15 @@ async function snapshot(child: Child, label: string): Promise<Census> {
   await collectedRss(child);
   const before = new Set(readdirSync(values.dir));
   process.kill(child.pid, 'SIGUSR1');
+  const deadline = Date.now() + 180_000;
   for (;;) {
+    if (Date.now() > deadline) throw new Error(`${label}: no heap snapshot from ${child.pid} within 180 s:\n${child.output()}`);
     await new Promise((r) => setTimeout(r, 200));
     const made = readdirSync(values.dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
     if (made) {
       const file = path.join(values.dir, made);
       // The file is made before the snapshot is written into it, and may pause while it is.
-      for (;;) {
+      while (Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 500));
         try {
           const counted = census(file);
@@ -76,7 +78,8 @@ async function snapshot(child: Child, label: string): Promise<Census> {
 function report(name: string, a: Census, b: Census): void {
   const rows = [...b].map(([k, v]) => ({ k, count: v.count - (a.get(k)?.count ?? 0), bytes: v.bytes - (a.get(k)?.bytes ?? 0) }))
     .filter((r) => r.bytes > 0).sort((x, y) => y.bytes - x.bytes);
-  const total = rows.reduce((n, r) => n + r.bytes, 0) - [...a].filter(([k]) => !b.has(k)).reduce((n, [, v]) => n + v.bytes, 0);
+  const sum = (c: Census) => [...c.values()].reduce((n, v) => n + v.bytes, 0);
+  const total = sum(b) - sum(a);
   console.log(`\n${name}: heap growth ${(total / streams).toFixed(0)} B a stream\n\n| kind | per stream | bytes a stream |\n|---|---:|---:|`);
   for (const r of rows.slice(0, Number(values.top))) console.log(`| ${r.k} | ${(r.count / streams).toFixed(2)} | ${(r.bytes / streams).toFixed(0)} |`);
 }

@@ -12,6 +12,7 @@ import { loadModelCatalog } from './chat-model/model-catalog.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { isServerRole, SERVER_ROLES } from './config/server-role.js';
 import { openStore } from './store/open-store.js';
+import { ownEntry } from './shared/own-entry.js';
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -33,10 +34,8 @@ async function main(argv: string[]): Promise<void> {
   }
   // `parley bot create --help`, `parley help bot create`, `parley usage --help`.
   const asked = group === 'help' ? positionals.slice(1) : positionals;
-  const pair = asked.slice(0, 2).join(' ');
-  const name = Object.hasOwn(COMMAND_HELP, pair) ? pair : asked[0];
   if (values.help || group === 'help') {
-    const help = commandHelp(name);
+    const help = commandHelp(asked.slice(0, 2).join(' ')) ?? commandHelp(asked[0]);
     if (!help) throw new CliError(`unknown command "${asked.join(' ')}" (parley --help lists them)`);
     process.stdout.write(help + '\n');
     return;
@@ -55,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'backup') return backup(config, verb, values);
   if (group === 'restore') return restore(config, verb, values);
 
-  const command = commands[`${group} ${verb}`] ?? (verb === undefined ? commands[group] : undefined);
+  const command = ownEntry(commands, `${group} ${verb}`) ?? (verb === undefined ? ownEntry(commands, group) : undefined);
   if (!command) throw new CliError(`unknown command "${positionals.join(' ')}" (parley --help lists them)`);
   // Opening the store applies any pending migration before the command touches it.
   const store = await openStore(config.databaseUrl);

@@ -1,3 +1,4 @@
+import { ownEntry } from '../shared/own-entry.js';
 /** One command's own `--help`: how to call it, what it does, examples. */
 export interface CommandHelp {
   usage: string;
@@ -106,8 +107,7 @@ export function globalHelp(): string {
 
 /** `parley COMMAND --help`. */
 export function commandHelp(name: string): string | undefined {
-  // Own entries only: `parley constructor --help` must not find Object's.
-  const h = Object.hasOwn(COMMAND_HELP, name) ? COMMAND_HELP[name] : undefined;
+  const h = ownEntry(COMMAND_HELP, name);
   if (!h) return undefined;
   return [`Usage: ${h.usage}`, '', h.does, '', 'Examples:', ...h.examples.map((e) => `  ${e}`)].join('\n');
 }

@@ -52,6 +52,10 @@ describe('the command line: help, exit codes, status, docs import', { timeout: 1
       const asked = runCli([name, '--help'], dataDir);
       expect(asked.status, name).toBe(2);
       expect(asked.stderr, name).toMatch(/unknown command/);
+      // Nor run as one: `parley constructor` once called Object with the store.
+      const run = runCli([name], dataDir);
+      expect(run.status, name).toBe(2);
+      expect(run.stderr, name).toMatch(/unknown command/);
     }
     const missing = runCli(['bot', 'list', '--account', 'nothing12345'], dataDir);
     expect(missing.status).toBe(3);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { ApiError, apiErrorBody, type FieldErrors } from '../../errors.js';
+import { ownEntry } from '../../shared/own-entry.js';
 import { CORS_HEADERS } from './cors.js';
 
 /** Fastify's own client errors, in words a client can act on. */
@@ -32,7 +33,7 @@ export function errorResponse(error: unknown): ErrorResponse {
   const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
   const status = typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
   if (status >= 500) return { status: 500, body: { message: 'Server Error' }, internal: true };
-  const text = (code && Object.hasOwn(FASTIFY_MESSAGES, code) ? FASTIFY_MESSAGES[code] : undefined) ??
+  const text = (code ? ownEntry(FASTIFY_MESSAGES, code) : undefined) ??
     (error instanceof SyntaxError ? FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY : message ?? 'The request is not valid.');
   return { status, body: { message: text }, internal: false };
 }

@@ -15,10 +15,6 @@ export interface PageFile {
   type: string;
 }
 
-/** The entry named `name`: own entries only, so that `__proto__` or `constructor` never read as a file. */
-export const pageFileNamed = (files: Record<string, PageFile>, name: string): PageFile | undefined =>
-  Object.hasOwn(files, name) ? files[name] : undefined;
-
 /**
  * Sends the files of the pages Parley serves (the playground, the reference): read when asked
  * (small, and rarely asked for), with the pages' security headers; `what not found.` otherwise.

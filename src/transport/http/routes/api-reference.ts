@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../../config/config.js';
 import { openApiDocument } from '../openapi/openapi-document.js';
 import type { CatalogRoute } from '../openapi/route-catalog.js';
-import { CHECKOUT_ROOT as root, pageFileNamed, pageFileSender, type PageFile } from '../page-files.js';
+import { ownEntry } from '../../../shared/own-entry.js';
+import { CHECKOUT_ROOT as root, pageFileSender, type PageFile } from '../page-files.js';
 
 const require = createRequire(import.meta.url);
 const swaggerUi = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -35,5 +36,5 @@ export function apiReferenceRoutes(app: FastifyInstance, config: Config, routes:
   });
 
   app.get('/docs', async (_request, reply) => send(reply, PAGE, 'Reference'));
-  app.get('/docs/:file', async (request, reply) => send(reply, pageFileNamed(FILES, (request.params as { file: string }).file), 'File'));
+  app.get('/docs/:file', async (request, reply) => send(reply, ownEntry(FILES, (request.params as { file: string }).file), 'File'));
 }

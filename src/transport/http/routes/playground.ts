@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../../config/config.js';
-import { CHECKOUT_ROOT, pageFileNamed, pageFileSender, type PageFile } from '../page-files.js';
+import { ownEntry } from '../../../shared/own-entry.js';
+import { CHECKOUT_ROOT, pageFileSender, type PageFile } from '../page-files.js';
 
 const at = (file: string) => path.join(CHECKOUT_ROOT, file);
 
@@ -19,5 +20,5 @@ export function playgroundRoutes(app: FastifyInstance, config: Config): void {
   const send = pageFileSender(config);
   app.get('/', async (_request, reply) => send(reply, PAGE, 'Playground'));
   app.get('/playground/:file', async (request, reply) =>
-    send(reply, pageFileNamed(FILES, (request.params as { file: string }).file), 'File'));
+    send(reply, ownEntry(FILES, (request.params as { file: string }).file), 'File'));
 }

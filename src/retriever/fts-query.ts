@@ -63,7 +63,7 @@ const PREFIX_FROM_LETTERS = 5;
  * `y` into `i` (`expiry` → `expiri`), which then begins none of the word's relatives (`expires`,
  * `expiration` → `expir`): the word without its `y` finds them.
  */
-export function prefixRoot(word: string): string {
+function prefixRoot(word: string): string {
   return word.length > PREFIX_FROM_LETTERS ? word.replace(/y$/, '') : word;
 }
 

@@ -11,7 +11,6 @@ export type ReplyEnding =
 /** The ending of a reply that failed. */
 export const failedEnding = (reason: string): ReplyEnding => ({ outcome: 'failed', reason });
 
-
 /** A piece of reply text and the reply's length (UTF-16 code units) once it is added. */
 export interface FeedChunk {
   text: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { databasesByDataDir } from './test-services.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const MAIN = path.join(ROOT, 'dist/main.js');
+const MAIN = path.join(ROOT, 'dist/main.js');
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -23,7 +23,7 @@ export function ensureBuilt(): void {
 }
 
 /** Only what the command needs, so that the developer's own environment cannot leak in. */
-export function cliEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function cliEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // In the scaled-out test form, a command on a test server's folder works on that server's database.
   const database = databasesByDataDir.get(dataDir);
   return { PATH: process.env.PATH, HOME: dataDir, PARLEY_DATA_DIR: dataDir, ...(database && { DATABASE_URL: database }), ...extra };

@@ -95,8 +95,7 @@ class FeedPipe implements Held {
   // connection closes after it, so that the server need not wait for the client to let go of it.
   close(): void {
     const socket = this.res.socket;
-    this.blocked = false;
-    this.pump();
+    this.unblock();
     if (!this.finished) {
       this.res.end();
       this.finish();

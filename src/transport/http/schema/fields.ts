@@ -122,7 +122,7 @@ export const integer = (min: number, max: number) =>
 export const choice = <const T extends readonly [string, ...string[]]>(choices: T) => z.enum(choices);
 
 /** A comma-separated list (`includes=sources,usage`), also taken as a repeated parameter. */
-export const commaList = (names: readonly string[]) =>
+const commaList = (names: readonly string[]) =>
   z.unknown()
     .transform((v) => (Array.isArray(v) ? v : [v])
       .filter((x): x is string => typeof x === 'string')

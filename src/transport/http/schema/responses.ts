@@ -60,7 +60,7 @@ export const page = <T extends z.ZodType>(item: T) => z.strictObject({
 
 export const errorJson = z.strictObject({ message: z.string() }).meta({ title: 'Error' });
 
-export const validationErrorJson = z.strictObject({
+const validationErrorJson = z.strictObject({
   message: z.string().meta({ description: 'The first field error.' }),
   errors: z.record(z.string(), z.array(z.string())).meta({ description: 'Field name → its messages (`document_ids.0` for a list item).' }),
 }).meta({ title: 'ValidationError', examples: [{ message: 'The name field is required.', errors: { name: ['The name field is required.'] } }] });

@@ -5,7 +5,7 @@ import { newConversation, sendForStream } from '../support/sse-reader.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 import { Failures, record, sized } from './support/figures.js';
 import { rawRequest } from './support/raw-http.js';
-import { routeTable } from './support/route-table.js';
+import { routeTable } from '../support/route-table.js';
 import { settle } from './support/settle.js';
 import { watchStore, type StoreWatch } from './support/store-snapshot.js';
 import { formEnv, type FormEnv } from './support/store-form.js';

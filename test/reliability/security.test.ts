@@ -5,7 +5,7 @@ import { readSse, newConversation, sendForStream } from '../support/sse-reader.j
 import { formEnv, type FormEnv } from './support/store-form.js';
 import { request, startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 import { Failures, record, sized, sleep } from './support/figures.js';
-import { routeTable } from './support/route-table.js';
+import { routeTable } from '../support/route-table.js';
 import { settle } from './support/settle.js';
 import { watchStore } from './support/store-snapshot.js';
 

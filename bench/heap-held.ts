@@ -8,12 +8,11 @@
 import { readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { call, keepAliveAgent, pool, readBody, readStream } from './http-client.js';
+import { keepAliveAgent, pool, readStream } from './http-client.js';
 import { startParley } from './parley-process.js';
 import { COLLECT_ON_SIGNAL, ROOT, collectedRss, startHelper, type Child } from './processes.js';
-import { scriptMessage, type UpstreamScript } from './script.js';
+import { HELD, manyConversations, openStream, release, sendHeld } from './scenarios/held.js';
 import { completionsTarget } from './targets.js';
-import { HOLD } from './upstream.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +24,6 @@ const { values } = parseArgs({
   },
 });
 const streams = Number(values.streams);
-const HELD: UpstreamScript = { chunks: 2, size: 16, intervalMs: 1, firstMs: HOLD };
 const SNAPSHOT = ['--heapsnapshot-signal=SIGUSR1', '--diagnostic-dir', values.dir];
 
 /** Per kind ("type name"): count and bytes of the snapshot's nodes. */
@@ -100,30 +98,22 @@ async function hold(child: Child, open: (i: number, agent: ReturnType<typeof kee
 rmSync(values.dir, { recursive: true, force: true });
 mkdirSync(values.dir, { recursive: true });
 const upstream = await startHelper('upstream', '0');
-const release = () => call(upstream.port, { method: 'POST', path: '/release' }).then(readBody);
 try {
   if (values.relay) {
     const relay = await startHelper('relay', String(upstream.port), [...COLLECT_ON_SIGNAL, ...SNAPSHOT]);
     const target = completionsTarget('relay', relay.port);
     const r = await hold(relay.child, (_, agent) => target.open(HELD, agent, 0));
     report('node:http relay', r.a, r.b);
-    await release();
+    await release(upstream.port);
     await Promise.allSettled(r.reads);
     r.agent.destroy();
     await relay.child.stop();
   }
   const parley = await startParley(`http://127.0.0.1:${upstream.port}/v1`, [values.entry], [...COLLECT_ON_SIGNAL, ...SNAPSHOT]);
-  const conversations: string[] = [];
-  await pool(streams, 32, async (i) => void (conversations[i] = await parley.conversation(`held ${i}`)));
-  const headers = { authorization: `Bearer ${parley.key}` };
-  const p = await hold(parley.child, async (i, agent) => {
-    const body = JSON.stringify({ content: scriptMessage(HELD), conversation_id: conversations[i], redirect: false });
-    const sent = await call(parley.port, { method: 'POST', path: '/api/v1/messages/stream', body, agent, headers });
-    const url = (JSON.parse(await readBody(sent)) as { data: { stream_url: string } }).data.stream_url;
-    return call(parley.port, { method: 'GET', path: new URL(url).pathname, agent });
-  });
+  const conversations = await manyConversations(parley, streams);
+  const p = await hold(parley.child, async (i, agent) => openStream(parley, await sendHeld(parley, conversations[i], agent), agent));
   report('Parley', p.a, p.b);
-  await release();
+  await release(upstream.port);
   await Promise.allSettled(p.reads);
   p.agent.destroy();
   await parley.stop();

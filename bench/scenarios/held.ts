@@ -11,7 +11,7 @@ import type { ParleyProcess } from '../parley-process.js';
 import { HOLD } from '../upstream.js';
 
 /** Each reply waits, stream open, until the harness releases the upstream; then it says two chunks. */
-const HELD: UpstreamScript = { chunks: 2, size: 16, intervalMs: 1, firstMs: HOLD };
+export const HELD: UpstreamScript = { chunks: 2, size: 16, intervalMs: 1, firstMs: HOLD };
 /** File descriptors a process needs besides its sockets (store, pipes, epoll, ...). */
 const SPARE_FDS = 256;
 
@@ -19,7 +19,7 @@ interface Opened {
   read: Promise<StreamRead>;
 }
 
-async function manyConversations(parley: ParleyProcess, count: number): Promise<string[]> {
+export async function manyConversations(parley: ParleyProcess, count: number): Promise<string[]> {
   const out: string[] = new Array(count);
   await pool(count, 32, async (i) => {
     out[i] = await parley.conversation(`held ${i}`);
@@ -27,7 +27,24 @@ async function manyConversations(parley: ParleyProcess, count: number): Promise<
   return out;
 }
 
-const release = (port: number) => call(port, { method: 'POST', path: '/release' }).then(readBody);
+export const release = (port: number) => call(port, { method: 'POST', path: '/release' }).then(readBody);
+
+/** Sends a message whose reply the upstream holds; resolves with its stream URL. */
+export async function sendHeld(parley: ParleyProcess, conversationId: string, agent: Agent): Promise<string> {
+  const body = JSON.stringify({ content: scriptMessage(HELD), conversation_id: conversationId, redirect: false });
+  const headers = { authorization: `Bearer ${parley.key}` };
+  const sent = await call(parley.port, { method: 'POST', path: '/api/v1/messages/stream', body, agent, headers });
+  const text = await readBody(sent);
+  if (sent.statusCode !== 200) throw new Error(`Parley send: HTTP ${sent.statusCode} ${text}`);
+  return (JSON.parse(text) as { data: { stream_url: string } }).data.stream_url;
+}
+
+/** Opens a stream URL; resolves with its event stream (body unread). */
+export async function openStream(parley: ParleyProcess, url: string, agent: Agent): Promise<IncomingMessage> {
+  const res = await call(parley.port, { method: 'GET', path: new URL(url).pathname, agent });
+  if (res.statusCode !== 200) throw new Error(`Parley stream: HTTP ${res.statusCode} ${await readBody(res)}`);
+  return res;
+}
 
 /** Resident memory as read (`raw`) and after a full garbage collection (`kept`), in bytes. */
 interface Reading {
@@ -107,23 +124,14 @@ export async function heldStreams(env: BenchEnv): Promise<Row[]> {
       // Each stream is the first message of its own conversation, so no reply holds a long prompt.
       const conversations = await manyConversations(parley, replies);
       env.log(`held streams: ${streams} through Parley (${replies} replies), run ${run + 1}/${runs}`);
-      const headers = { authorization: `Bearer ${parley.key}` };
       const urls: string[] = [];
       const p = await hold(env, parley.child, streams, async (i, agent) => {
-        let url: string;
         if (i < replies) {
-          const body = JSON.stringify({ content: scriptMessage(HELD), conversation_id: conversations[i % conversations.length], redirect: false });
-          const sent = await call(parley.port, { method: 'POST', path: '/api/v1/messages/stream', body, agent, headers });
-          const text = await readBody(sent);
-          if (sent.statusCode !== 200) throw new Error(`Parley send: HTTP ${sent.statusCode} ${text}`);
-          url = (JSON.parse(text) as { data: { stream_url: string } }).data.stream_url;
+          const url = await sendHeld(parley, conversations[i % conversations.length], agent);
           urls.push(url);
-        } else {
-          url = urls[i % urls.length];
+          return openStream(parley, url, agent);
         }
-        const res = await call(parley.port, { method: 'GET', path: new URL(url).pathname, agent });
-        if (res.statusCode !== 200) throw new Error(`Parley stream: HTTP ${res.statusCode} ${await readBody(res)}`);
-        return res;
+        return openStream(parley, urls[i % urls.length], agent);
       });
       for (const k of kinds) result.parley[k].push(p[k] / 1024);
       result.completed.push(p.completed);

@@ -16,13 +16,24 @@ export interface PageFile {
 }
 
 /**
- * Sends the files of the pages Parley serves (the playground, the reference): read when asked
- * (small, and rarely asked for), with the pages' security headers; `what not found.` otherwise.
+ * Sends the files of the pages Parley serves (the playground, the reference), with the pages'
+ * security headers; `what not found.` otherwise. Each is read from disk once, when first asked
+ * for, and kept: they are the installed package's own (Swagger UI's bundle is over a megabyte),
+ * and do not change while the server runs.
  */
 export function pageFileSender(config: Pick<Config, 'publicUrl' | 'streamPublicUrl'>) {
   const headers = pageSecurityHeaders(config);
+  const read = new Map<string, Promise<Buffer | undefined>>();
+  const contentOf = (file: string) => {
+    let body = read.get(file);
+    if (!body) {
+      body = readFile(file).catch(() => undefined);
+      read.set(file, body);
+    }
+    return body;
+  };
   return async function sendPageFile(reply: FastifyReply, entry: PageFile | undefined, what: string): Promise<FastifyReply> {
-    const body = entry && (await readFile(entry.file).catch(() => undefined));
+    const body = entry && (await contentOf(entry.file));
     if (!entry || !body) throw notFound(what);
     return reply.type(entry.type).headers(headers).header('cache-control', 'no-cache').send(body);
   };

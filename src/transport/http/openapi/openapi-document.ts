@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { errorJson, noBody } from '../schema/responses.js';
 import type { CatalogRoute } from './route-catalog.js';
 import { STREAM_URL_PROTOCOL } from './stream-protocol.js';
 
@@ -97,11 +98,10 @@ function operation(route: CatalogRoute, components: Components) {
   };
 }
 
-const errorBody = { type: 'object', properties: { message: { type: 'string' } }, required: ['message'], additionalProperties: false };
-const errorAnswer = (description: string) => ({ description, content: { 'application/json': { schema: errorBody } } });
+const failure = (description: string) => errorJson.meta({ description });
 
 /** The stream URL: served ahead of fastify (stream-endpoint.ts), so described here in words. */
-const streamPath = {
+const streamPath = (components: Components) => ({
   get: {
     operationId: 'getStream', summary: 'Read a reply as Server-Sent Events', tags: ['Streaming'], description: STREAM_URL_PROTOCOL,
     security: [],
@@ -109,15 +109,16 @@ const streamPath = {
       { name: 'token', in: 'path', required: true, description: 'The sealed reference of the reply, from the stream URL.', schema: { type: 'string' } },
       { name: 'Last-Event-ID', in: 'header', required: false, description: 'The `id` of the last event received: the stream continues after it.', schema: { type: 'string' } },
     ],
-    responses: {
-      200: { description: 'The reply, as it is generated (or replayed).', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-      204: { description: 'Resumed with `Last-Event-ID: end`: the stream is over, stop reconnecting.' },
-      404: errorAnswer('A malformed or tampered token, or one whose message was deleted.'),
-      410: errorAnswer('The stream URL has expired.'),
-      503: errorAnswer('The server is shutting down.'),
-    },
+    // The same answers, in the same conversion, as the routes' (the error body is theirs).
+    responses: responses({
+      200: { description: 'The reply, as it is generated (or replayed).', content: { 'text/event-stream': { schema: z.string() } } },
+      204: noBody('Resumed with `Last-Event-ID: end`: the stream is over, stop reconnecting.'),
+      404: failure('A malformed or tampered token, or one whose message was deleted.'),
+      410: failure('The stream URL has expired.'),
+      503: failure('The server is shutting down.'),
+    }, components),
   },
-};
+});
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the routes' zod schemas (and the stream
@@ -127,7 +128,7 @@ export function openApiDocument(routes: readonly CatalogRoute[], version: string
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Components = {};
   for (const route of routes) (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = operation(route, schemas);
-  paths['/stream/{token}'] = streamPath;
+  paths['/stream/{token}'] = streamPath(schemas);
   return {
     openapi: '3.1.0',
     info: {

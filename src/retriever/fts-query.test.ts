@@ -48,7 +48,37 @@ describe('namedTerms', () => {
     expect([...namedTerms('How Do I Deploy My App To Heroku?')]).toEqual([]);
     expect([...namedTerms('HOW DO I DEPLOY TO HEROKU?')]).toEqual([]);
   });
+  it('reads a long question as a reading of the whole text before each word would', () => {
+    const sentences = [
+      'How do I deploy a Django app to Heroku?', '"Should" I commit my .env file?', 'Resize images with ImageMagick on a GPU.',
+      "What about iOS; and (Kubernetes) or [Helm]: does it matter?", 'See “Express” and ‘Koa’ — or not!', 'I use A and v1.2.3 on utf-8 today.',
+    ];
+    const long = Array.from({ length: 60 }, (_, i) => sentences[i % sentences.length] + (i % 3 ? ' ' : '\n\n')).join('');
+    expect(long.length).toBeGreaterThan(2_000);
+    const names = [...namedTerms(long)];
+    expect(names).toEqual([...namedTermsByWholePrefix(long)]);
+    expect(names).toEqual(['django', 'heroku', 'imagemagick', 'gpu', 'ios', 'kubernetes', 'helm', 'express', 'koa']);
+    for (const text of sentences) expect([...namedTerms(text)]).toEqual([...namedTermsByWholePrefix(text)]);
+  });
 });
+
+/** namedTerms as first written: the whole text before each word read again (quadratic), kept as the reference. */
+function namedTermsByWholePrefix(text: string): Set<string> {
+  const source = text.normalize('NFKC').replace(/['’](?:s|t|re|ll|ve|d|m)(?![\p{L}\p{N}])/gu, '');
+  const names = new Set<string>();
+  let inSentence = 0;
+  let capitalised = 0;
+  for (const m of source.matchAll(/[\p{L}\p{N}]+(?:[._:/@+-][\p{L}\p{N}]+)*/gu)) {
+    const word = m[0];
+    if (word.length < 2) continue;
+    const before = source.slice(0, m.index).replace(/["'“‘(\[]+$/u, '');
+    const sentenceStart = !before.trim() || /[.!?:;]\s*$/.test(before);
+    if (!sentenceStart) inSentence++;
+    if (!sentenceStart && /^\p{Lu}/u.test(word)) capitalised++;
+    if (/\p{Lu}/u.test(word.slice(1)) || (!sentenceStart && /^\p{Lu}/u.test(word))) names.add(word.toLowerCase());
+  }
+  return inSentence >= 3 && capitalised > inSentence / 2 ? new Set() : names;
+}
 
 describe('compoundHead', () => {
   it('is the last word of a compound of two words joined by a hyphen, not a stop word', () => {

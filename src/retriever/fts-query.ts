@@ -29,7 +29,21 @@ export function queryTerms(text: string): string[] {
 }
 
 /** Marks that end a sentence: the word after one is capitalised as the sentence's first, not as a name. */
-const SENTENCE_END = /[.!?:;]\s*$/;
+const SENTENCE_END = '.!?:;';
+/** Marks that may open a sentence before its first word: `"Should` still begins one. */
+const OPENING_MARKS = '"\'“‘([';
+const SPACE = /\s/;
+
+/**
+ * Whether a word begins a sentence, read from the text between it and the word before (`first`:
+ * no word before). That text holds no letter or digit, so nothing further back can change the answer.
+ */
+function beginsSentence(gap: string, first: boolean): boolean {
+  let i = gap.length;
+  while (i > 0 && OPENING_MARKS.includes(gap[i - 1])) i--;
+  while (i > 0 && SPACE.test(gap[i - 1])) i--;
+  return i === 0 ? first : SENTENCE_END.includes(gap[i - 1]);
+}
 
 /**
  * The terms of a question written as names (as queryTerms gives them, lower-cased): with a capital
@@ -42,11 +56,13 @@ export function namedTerms(text: string): Set<string> {
   const names = new Set<string>();
   let inSentence = 0;
   let capitalised = 0;
+  // Where the word before ended: only the text since then is read, so a long question costs linear time.
+  let end = 0;
   for (const m of source.matchAll(TOKEN)) {
     const word = m[0];
+    const sentenceStart = beginsSentence(source.slice(end, m.index), end === 0);
+    end = m.index + word.length;
     if (word.length < 2) continue; // `I`, `A`
-    const before = source.slice(0, m.index).replace(/["'“‘(\[]+$/u, '');
-    const sentenceStart = !before.trim() || SENTENCE_END.test(before);
     if (!sentenceStart) inSentence++;
     if (!sentenceStart && /^\p{Lu}/u.test(word)) capitalised++;
     if (/\p{Lu}/u.test(word.slice(1)) || (!sentenceStart && /^\p{Lu}/u.test(word))) names.add(word.toLowerCase());

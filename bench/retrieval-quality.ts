@@ -13,9 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { readKnowledgeConfig } from '../src/config/knowledge-config.js';
 import { postgresRetriever } from '../src/retriever/postgres/postgres-retriever.js';
-import { RETRIEVER_MIGRATIONS } from '../src/retriever/postgres/retriever-migrations.js';
-import { openPostgres } from '../src/store/postgres/postgres-database.js';
-import { createTestDatabase } from '../test/support/test-services.js';
+import { freshRetrieverDatabase } from '../test/support/fresh-retriever-database.js';
 import { evaluateRetrieval, type EvalReport, type EvalSet } from '../test/support/retrieval-eval.js';
 
 const asJson = process.argv.includes('--json');
@@ -43,17 +41,15 @@ for (const [name, file] of sets) {
 }
 // --postgres: the same sets through the PostgreSQL retriever, in a database of its own on the test server.
 if (process.argv.includes('--postgres')) {
-  const database = await createTestDatabase('retrieval_quality');
-  const pool = await openPostgres(database.url, {}, RETRIEVER_MIGRATIONS);
+  const database = await freshRetrieverDatabase('retrieval_quality');
   try {
     for (const [name, file] of sets) {
-      await pool.query('TRUNCATE retriever_passages');
+      await database.empty();
       const set = JSON.parse(readFileSync(file, 'utf8')) as EvalSet;
-      rows.push([`PostgreSQL, ${name}`, await evaluateRetrieval(documents, set, { minRelevance }, postgresRetriever(pool, { minRelevance }))]);
+      rows.push([`PostgreSQL, ${name}`, await evaluateRetrieval(documents, set, { minRelevance }, postgresRetriever(database.pool, { minRelevance }))]);
     }
   } finally {
-    await pool.end();
-    await database.drop();
+    await database.close();
   }
 }
 if (asJson) {

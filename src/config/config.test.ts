@@ -125,6 +125,17 @@ describe('DATABASE_URL', () => {
     expect(err.message).not.toContain('s3cret');
     expect(configError({ DATABASE_URL: 'postgres://u:p@ss@db:port/x' }).message).not.toContain('p@ss');
   });
+
+  it('refuses a postgres URL without // (no store adapter would take it), saying what it expects', () => {
+    for (const url of ['postgres:foo', 'postgresql:foo', 'postgres:/parley?host=/run/postgresql']) {
+      const err = configError({ DATABASE_URL: url });
+      expect(err.variable).toBe('DATABASE_URL');
+      expect(err.message.startsWith('DATABASE_URL ')).toBe(true);
+      expect(err.message).toContain('expects sqlite:<path>');
+      expect(err.message).toContain('postgres://user:password@host:5432/database');
+      expect(err.message).toContain(JSON.stringify(url));
+    }
+  });
 });
 
 describe('REDIS_URL', () => {

@@ -2,8 +2,11 @@
 
 const EXPECTS = 'expects sqlite:<path> (for example sqlite:./data/parley.db) or postgres://user:password@host:5432/database';
 
-/** Whether DATABASE_URL names the PostgreSQL store (`postgres:` or `postgresql:`). */
-export const namesPostgres = (url: string): boolean => /^postgres(ql)?:/.test(url);
+/**
+ * Whether DATABASE_URL names the PostgreSQL store (`postgres://` or `postgresql://`): the one test
+ * that config's checks and the choice of store and retriever adapter share.
+ */
+export const namesPostgres = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
 /** Returns the URL when it names a store Parley has; otherwise throws what is wrong with it. */
 export function parseDatabaseUrl(raw: string): string {

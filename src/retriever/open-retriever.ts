@@ -1,6 +1,7 @@
+import { namesPostgres } from '../config/database-url.js';
 import type { KnowledgeConfig } from '../config/knowledge-config.js';
 import type { Logger } from '../domain/logger.js';
-import { isPostgresUrl, openPostgres } from '../store/postgres/postgres-database.js';
+import { openPostgres } from '../store/postgres/postgres-database.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { Embedder } from './embeddings/embedder.js';
@@ -26,7 +27,7 @@ export function embedderFor(config: KnowledgeConfig): Embedder | undefined {
  */
 export async function openRetriever(databaseUrl: string, store: Store, config: KnowledgeConfig, log: Logger): Promise<Retriever> {
   const common = { embedder: embedderFor(config), log, minSimilarity: config.embeddings.minSimilarity, minRelevance: config.retrievalMinRelevance };
-  if (isPostgresUrl(databaseUrl)) {
+  if (namesPostgres(databaseUrl)) {
     const pool = await openPostgres(databaseUrl, { maxConnections: 5 }, RETRIEVER_MIGRATIONS);
     // pgvector matters only when there are vectors to compare.
     const vectors = common.embedder ? await openPassageVectors(pool, log) : undefined;

@@ -1,8 +1,8 @@
+import { namesPostgres } from '../config/database-url.js';
 import type { Store } from './store.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 import { sqlitePathOf } from './sqlite/sqlite-database.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
-import { isPostgresUrl } from './postgres/postgres-database.js';
 
 /**
  * Picks the store adapter from DATABASE_URL's scheme and opens it, migrated; `server` for the
@@ -12,6 +12,6 @@ export async function openStore(databaseUrl: string, opts: { server?: boolean } 
   if (databaseUrl.startsWith('sqlite:')) {
     return createSqliteStore(sqlitePathOf(databaseUrl), { backgroundCheckpoints: opts.server });
   }
-  if (isPostgresUrl(databaseUrl)) return createPostgresStore(databaseUrl);
+  if (namesPostgres(databaseUrl)) return createPostgresStore(databaseUrl);
   throw new Error(`DATABASE_URL: no store adapter for ${JSON.stringify(databaseUrl.split(':')[0])}`);
 }

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RETRIEVER_MIGRATIONS } from '../../src/retriever/postgres/retriever-migrations.js';
 import { postgresRetriever } from '../../src/retriever/postgres/postgres-retriever.js';
 import type { Retriever } from '../../src/retriever/retriever.js';
 import { sqliteRetriever } from '../../src/retriever/sqlite/sqlite-retriever.js';
-import { openPostgres, type PgPool } from '../../src/store/postgres/postgres-database.js';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database.js';
 import { evaluateRetrieval, formatReport, type EvalReport, type EvalSet } from '../support/retrieval-eval.js';
-import { createTestDatabase, scaledTestForm, type TestDatabase } from '../support/test-services.js';
+import { freshRetrieverDatabase, type RetrieverDatabase } from '../support/fresh-retriever-database.js';
+import { scaledTestForm } from '../support/test-services.js';
 
 interface QualitySet {
   documents: { key: string; name: string; text: string }[];
@@ -16,16 +15,14 @@ interface QualitySet {
 
 /** The store of the test form: SQLite FTS5 embedded, PostgreSQL text search in the scaled-out form. */
 const store = scaledTestForm ? 'postgres' : 'sqlite';
-let database: TestDatabase | undefined;
-let pool: PgPool | undefined;
+let database: RetrieverDatabase | undefined;
 
 /** An empty retriever of the test form's store. */
 async function freshRetriever(): Promise<Retriever> {
   if (store === 'sqlite') return sqliteRetriever(openSqlite(':memory:'));
-  database ??= await createTestDatabase('retrieval_quality');
-  pool ??= await openPostgres(database.url, {}, RETRIEVER_MIGRATIONS);
-  await pool.query('TRUNCATE retriever_passages');
-  return postgresRetriever(pool);
+  database ??= await freshRetrieverDatabase('retrieval_quality');
+  await database.empty();
+  return postgresRetriever(database.pool);
 }
 
 const json = <T>(path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as T;
@@ -76,8 +73,7 @@ const SETS: [string, string][] = [
 
 describe(`retrieval quality (${store})`, () => {
   afterAll(async () => {
-    await pool?.end();
-    await database?.drop();
+    await database?.close();
   });
 
   /** hit@3 must stay at least this: the share of questions whose document is among the first three results. */

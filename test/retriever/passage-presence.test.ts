@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresPassagePresence } from '../../src/retriever/postgres/postgres-passage-presence.js';
 import { postgresRetriever } from '../../src/retriever/postgres/postgres-retriever.js';
-import { RETRIEVER_MIGRATIONS } from '../../src/retriever/postgres/retriever-migrations.js';
 import type { Retriever } from '../../src/retriever/retriever.js';
 import { sqlitePassagePresence } from '../../src/retriever/sqlite/sqlite-passage-presence.js';
 import { sqliteRetriever } from '../../src/retriever/sqlite/sqlite-retriever.js';
-import { openPostgres, type PgPool } from '../../src/store/postgres/postgres-database.js';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/test-services.js';
+import { freshRetrieverDatabase, type RetrieverDatabase } from '../support/fresh-retriever-database.js';
+import { postgresAvailable } from '../support/test-services.js';
 
 type Presence = (accountId: number, folderIds: number[]) => Promise<boolean>;
 
@@ -49,19 +48,16 @@ presenceCases('sqlite', async () => {
 const available = await postgresAvailable();
 
 describe.runIf(available)('passage presence on PostgreSQL', () => {
-  let database: TestDatabase;
-  const pools: PgPool[] = [];
+  let database: RetrieverDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase('presence');
+    database = await freshRetrieverDatabase('presence');
   });
   afterAll(async () => {
-    for (const p of pools) await p.end().catch(() => {});
-    await database?.drop();
+    await database?.close();
   });
   presenceCases('postgres', async () => {
-    const pool = await openPostgres(database.url, {}, RETRIEVER_MIGRATIONS);
-    pools.push(pool);
-    await pool.query('TRUNCATE retriever_passages');
+    await database.empty();
+    const { pool } = database;
     return { retriever: postgresRetriever(pool), holds: postgresPassagePresence(pool), holdsAfresh: () => postgresPassagePresence(pool) };
   });
 });

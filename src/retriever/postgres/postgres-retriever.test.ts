@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type PgPool } from '../../store/postgres/postgres-database.js';
 import { retrieverContract } from '../../../test/retriever/retriever-contract.js';
+import { freshRetrieverDatabase } from '../../../test/support/fresh-retriever-database.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../../test/support/test-services.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { lettersEmbedder as letters } from '../../../test/retriever/letters-embedder.js';
@@ -12,14 +13,12 @@ const available = await postgresAvailable();
 /** pgvector is not among the packages these machines can install; where it is, its own cases run too. */
 async function pgvectorOnServer(): Promise<boolean> {
   if (!available) return false;
-  const db = await createTestDatabase('pgvector-probe');
-  const pool = await openPostgres(db.url, {}, RETRIEVER_MIGRATIONS);
+  const probe = await freshRetrieverDatabase('pgvector-probe');
   try {
-    const { rows } = await pool.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
+    const { rows } = await probe.pool.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
     return rows.length > 0;
   } finally {
-    await pool.end();
-    await db.drop();
+    await probe.close();
   }
 }
 const pgvector = await pgvectorOnServer();
@@ -84,8 +83,8 @@ describe.runIf(available)('the PostgreSQL retriever', () => {
 
 describe.runIf(pgvector)('the PostgreSQL retriever with pgvector', () => {
   it('keeps every vector in pgvector\'s column too, those written before it was set up included', async () => {
-    const database = await createTestDatabase('pgvector');
-    const pool = await openPostgres(database.url, {}, RETRIEVER_MIGRATIONS);
+    const database = await freshRetrieverDatabase('pgvector');
+    const { pool } = database;
     try {
       const before = postgresRetriever(pool, { embedder: letters });
       await before.index({ accountId: 1, folderId: 1, documentId: 1, documentName: 'a', text: 'Invoices are paid within thirty days.' });
@@ -97,8 +96,7 @@ describe.runIf(pgvector)('the PostgreSQL retriever with pgvector', () => {
       expect(rows[0].n).toBe(0);
       expect((await after.retrieve({ accountId: 1, folderIds: [1], query: 'When are invoices paid?', limit: 1 }))[0]?.documentId).toBe(1);
     } finally {
-      await pool.end();
-      await database.drop();
+      await database.close();
     }
   });
 });

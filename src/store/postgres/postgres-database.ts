@@ -29,9 +29,6 @@ const types = {
   },
 };
 
-/** True for the URL schemes this adapter serves. */
-export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
-
 export interface PostgresOptions {
   /** Connections the pool may open (pg's default is 10). */
   maxConnections?: number;

@@ -2,7 +2,9 @@
  * English words too common to tell passages apart: Snowball's English list, the halves of
  * contractions left once their apostrophe is gone (`isn't` → `isn`), and everyday words of
  * questions (`like`, `way`, `get`, `use`, `file`, `find`, `happen`…) that match nearly any
- * technical text.
+ * technical text. English only: every document of the evaluation (test/fixtures/readmes) is
+ * English, and so are both retrievers' stemmers (FTS5's Porter, PostgreSQL's `english`
+ * configuration); another language would need its stemmer as well as its list.
  */
 const ENGLISH = new Set(`
 a about above after again against all am an and any are as at be because been before being below
@@ -20,25 +22,13 @@ work works let lets go going one ever still even much many well another else tur
 put take able instead without within whether long find happen
 `.trim().split(/\s+/));
 
-/**
- * Stop words by language (BCP 47 primary subtag). Every document of the evaluation
- * (test/fixtures/readmes) is English, and so are both retrievers' stemmers (FTS5's Porter, PostgreSQL's
- * `english` configuration): a language added here needs its stemmer too.
- */
-export const STOP_WORDS: Readonly<Record<string, ReadonlySet<string>>> = { en: ENGLISH };
-
 /** English inflections a stop word may carry in a question: `turned`, `turning`, `happens`, `files`. */
 const INFLECTION = /(?:ing|ed|es|s)$/;
 
-/**
- * Whether a lower-cased word is a stop word of the language, as written or once an inflection is
- * taken off (`turned` as `turn`); a language without a list has none.
- */
-export function isStopWord(word: string, language = 'en'): boolean {
-  const words = STOP_WORDS[language.split('-')[0]];
-  if (!words) return false;
-  if (words.has(word)) return true;
+/** Whether a lower-cased word is a stop word, as written or once an inflection is taken off (`turned` as `turn`). */
+export function isStopWord(word: string): boolean {
+  if (ENGLISH.has(word)) return true;
   if (word.length < 5) return false;
   const bare = word.replace(INFLECTION, '');
-  return words.has(bare) || (word.endsWith('es') && words.has(word.slice(0, -1)));
+  return ENGLISH.has(bare) || (word.endsWith('es') && ENGLISH.has(word.slice(0, -1)));
 }

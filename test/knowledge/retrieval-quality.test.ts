@@ -39,6 +39,8 @@ type Levels = Pick<EvalReport, 'hitAt1' | 'hitAt3' | 'answerPhrase' | 'sourcePre
  * it meets only source precision (the honest figure for the issue; nothing was tuned on it). The
  * fourth, written blind to a last round of ranking ideas (none was kept), is held at its first run:
  * its unanswerable questions share a library's own words, and "nothing found" fails on 4 or 5 of 5.
+ * The fifth, written blind while a sentence encoder was tried (not kept), is held at its first run:
+ * its misses are questions in the asker's own words, which the relevance floor turns away.
  */
 const LEVELS: Record<typeof store, Record<string, Levels>> = {
   sqlite: {
@@ -47,6 +49,7 @@ const LEVELS: Record<typeof store, Record<string, Levels>> = {
     'readme-questions-second-held-out.json': { hitAt1: 35, hitAt3: 35, answerPhrase: 31, sourcePrecision: 0.945, nothingFound: 5 },
     'readme-questions-third-held-out.json': { hitAt1: 31, hitAt3: 32, answerPhrase: 28, sourcePrecision: 0.885, nothingFound: 2 },
     'readme-questions-fourth-held-out.json': { hitAt1: 32, hitAt3: 33, answerPhrase: 27, sourcePrecision: 0.915, nothingFound: 0 },
+    'readme-questions-fifth-held-out.json': { hitAt1: 29, hitAt3: 29, answerPhrase: 26, sourcePrecision: 0.875, nothingFound: 3 },
   },
   postgres: {
     'readme-questions.json': { hitAt1: 48, hitAt3: 49, answerPhrase: 44, sourcePrecision: 0.905, nothingFound: 5 },
@@ -54,6 +57,7 @@ const LEVELS: Record<typeof store, Record<string, Levels>> = {
     'readme-questions-second-held-out.json': { hitAt1: 35, hitAt3: 35, answerPhrase: 30, sourcePrecision: 0.995, nothingFound: 5 },
     'readme-questions-third-held-out.json': { hitAt1: 31, hitAt3: 31, answerPhrase: 27, sourcePrecision: 0.91, nothingFound: 2 },
     'readme-questions-fourth-held-out.json': { hitAt1: 32, hitAt3: 33, answerPhrase: 26, sourcePrecision: 0.935, nothingFound: 1 },
+    'readme-questions-fifth-held-out.json': { hitAt1: 27, hitAt3: 28, answerPhrase: 24, sourcePrecision: 0.965, nothingFound: 3 },
   },
 };
 
@@ -64,6 +68,7 @@ const SETS: [string, string][] = [
   ['readme-questions-second-held-out.json', '../fixtures/readme-questions-second-held-out.json'],
   ['readme-questions-third-held-out.json', '../fixtures/readme-questions-third-held-out.json'],
   ['readme-questions-fourth-held-out.json', '../fixtures/readme-questions-fourth-held-out.json'],
+  ['readme-questions-fifth-held-out.json', '../fixtures/readme-questions-fifth-held-out.json'],
 ];
 
 describe(`retrieval quality (${store})`, () => {
@@ -97,11 +102,12 @@ describe(`retrieval quality (${store})`, () => {
   // Real public documents (READMEs of well-known libraries, see test/fixtures/readmes/SOURCES.md),
   // questions phrased as developers ask them, and questions no document answers.
   for (const [name, path] of SETS) {
-    it(`answers the questions of ${name} from real READMEs at its levels, and says "nothing found" when none answers`, async () => {
+    const level = LEVELS[store][name];
+    it(`answers the questions of ${name} from real READMEs at its levels (hit@1 ≥ ${level.hitAt1}), and says "nothing found" ` +
+      `to at least ${level.nothingFound} of its unanswerable questions`, async () => {
       const set = json<EvalSet>(path);
       const r = await evaluateRetrieval(readmes, set, {}, await freshRetriever());
       console.log(`README retrieval, ${name} (${store}): ${formatReport(r)}\n  ${r.misses.join('\n  ')}`);
-      const level = LEVELS[store][name];
       expect(r.questions).toBe(set.answerable.length);
       expect(r.hitAt1).toBeGreaterThanOrEqual(level.hitAt1);
       expect(r.hitAt3).toBeGreaterThanOrEqual(level.hitAt3);

@@ -76,7 +76,9 @@ describe.runIf(available)('a process that dies mid-reply', () => {
     const redis = new Redis(TEST_REDIS_URL);
     try {
       const key = `${env.REDIS_KEY_PREFIX}reply:${replyId}`;
-      for (const until = Date.now() + 5_000; !(await redis.exists(key)) && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
+      let opened = false;
+      for (const until = Date.now() + 5_000; !(opened = (await redis.exists(key)) === 1) && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
+      expect(opened, `A never opened the reply's stream ${key} on Redis within 5 s`).toBe(true);
     } finally {
       redis.disconnect();
     }

@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createApiKey } from '../../src/domain/api-keys.js';
 import type { Account, Bot } from '../../src/domain/entities.js';
 import { encodeId } from '../../src/transport/public-ids.js';
-import { createTestDatabase, databasesByDataDir, scaledTestForm, testKeyPrefix, TEST_REDIS_URL } from './test-services.js';
+import { databasesByDataDir, scaledServices, scaledTestForm } from './test-services.js';
 
 /**
  * PARLEY_TEST_FORM=postgres+redis runs every server these tests start on PostgreSQL (a database
@@ -16,12 +16,10 @@ import { createTestDatabase, databasesByDataDir, scaledTestForm, testKeyPrefix, 
  */
 async function scaledForm(env: Record<string, string>): Promise<{ env: Record<string, string>; drop(): Promise<void> } | undefined> {
   if (!scaledTestForm || env.DATABASE_URL !== undefined) return undefined;
-  const reused = env.PARLEY_DATA_DIR && databasesByDataDir.get(env.PARLEY_DATA_DIR);
+  const reused = env.PARLEY_DATA_DIR ? databasesByDataDir.get(env.PARLEY_DATA_DIR) : undefined;
+  const services = await scaledServices('suite', reused);
   // Uploads in the database too: what processes on several machines need (see open-blob-store.ts).
-  const redis = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix('suite'), BLOB_STORE: env.BLOB_STORE ?? 'postgres' };
-  if (reused) return { env: { DATABASE_URL: reused, ...redis }, drop: async () => {} };
-  const database = await createTestDatabase('suite');
-  return { env: { DATABASE_URL: database.url, ...redis }, drop: () => database.drop() };
+  return { env: { ...services.env, BLOB_STORE: env.BLOB_STORE ?? 'postgres' }, drop: services.drop };
 }
 
 export interface Tenant {

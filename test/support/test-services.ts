@@ -102,8 +102,11 @@ export const scaledTestForm = process.env.PARLEY_TEST_FORM === 'postgres+redis';
 /**
  * What one Parley needs to run in the scaled-out form: a fresh database on the test PostgreSQL
  * server and a key prefix of its own on the test Redis, both named after `label`; `drop` removes the database.
+ * Given `existingDatabaseUrl`, that database is used instead and `drop` leaves it (its maker drops it).
  */
-export async function scaledServices(label: string): Promise<{ env: Record<'DATABASE_URL' | 'REDIS_URL' | 'REDIS_KEY_PREFIX', string>; drop(): Promise<void> }> {
-  const database = await createTestDatabase(label);
+export async function scaledServices(
+  label: string, existingDatabaseUrl?: string,
+): Promise<{ env: Record<'DATABASE_URL' | 'REDIS_URL' | 'REDIS_KEY_PREFIX', string>; drop(): Promise<void> }> {
+  const database = existingDatabaseUrl ? { url: existingDatabaseUrl, drop: async () => {} } : await createTestDatabase(label);
   return { env: { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testKeyPrefix(label) }, drop: () => database.drop() };
 }

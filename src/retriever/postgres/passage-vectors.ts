@@ -1,6 +1,6 @@
 import type { Logger } from '../../domain/logger.js';
 import { inTransaction, type PgPool, type PgQueryable } from '../../store/postgres/postgres-database.js';
-import { dot } from '../embeddings/embedder.js';
+import { mostSimilar } from '../embeddings/most-similar.js';
 
 /** Where the passages' vectors are compared: in PostgreSQL by pgvector, or here over `real[]`. */
 export type VectorMethod = 'pgvector' | 'real[]';
@@ -96,12 +96,7 @@ export function realArrayVectors(pool: PgPool): PassageVectors {
         `SELECT p.id, p.embedding FROM retriever_passages p
          WHERE p.embedding IS NOT NULL AND cardinality(p.embedding) = $${q.values.length + 1} AND ${q.scope}`,
         [...q.values, q.vector.length]);
-      return rows
-        .map((r) => ({ id: r.id, s: dot(q.vector, Float32Array.from(r.embedding)) }))
-        .filter((r) => r.s >= q.minSimilarity)
-        .sort((a, b) => b.s - a.s)
-        .slice(0, q.limit)
-        .map((r) => r.id);
+      return mostSimilar(q.vector, rows.map((r) => ({ id: r.id, vector: Float32Array.from(r.embedding) })), q.minSimilarity, q.limit);
     },
   };
 }

@@ -2,7 +2,7 @@ import { inTransaction, type PgPool } from '../../store/postgres/postgres-databa
 import { normalize } from '../embeddings/embedder.js';
 import { compoundHead, namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
-import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
+import { fuseHits } from '../fuse-hits.js';
 import { DEFAULT_MIN_RELEVANCE, MIN_CANDIDATES, rankRows, termWeights } from '../relevance.js';
 import { CANDIDATES_PER_RESULT, DEFAULT_MIN_SIMILARITY, type RetrievedPassage, type Retriever, type RetrieverOptions, type RetrieveQuery } from '../retriever.js';
 import { splitPassages } from '../split-passages.js';
@@ -10,6 +10,8 @@ import { realArrayVectors, type PassageVectors } from './passage-vectors.js';
 import { params, termQuery } from './term-query.js';
 
 interface Row { id: number; document_id: number; document_name: string; section: string[]; text: string; score: number }
+/** A passage as read by id, with no score of its own. */
+type PassageText = Omit<Row, 'score'>;
 
 /**
  * ts_rank's weights for the vector's labels {D, C, B, A}: the document's name (A) and the titles
@@ -100,7 +102,13 @@ export function postgresRetriever(
     return vectors.nearest({ vector: normalize(v), scope: where, values: ps.values, minSimilarity, limit });
   }
 
-  const toPassage = (r: Row, score: number): RetrievedPassage => ({
+  async function passagesByIds(ids: number[]): Promise<PassageText[]> {
+    const { rows } = await pool.query<PassageText>(`SELECT id, document_id, document_name, section, text
+      FROM retriever_passages WHERE id = ANY($1::bigint[])`, [ids]);
+    return rows;
+  }
+
+  const toPassage = (r: PassageText, score: number): RetrievedPassage => ({
     documentId: r.document_id, documentName: r.document_name, section: r.section, passage: r.text, score,
   });
 
@@ -151,16 +159,7 @@ export function postgresRetriever(
       if (!embedder) return textRows.map((r) => toPassage(r, r.score));
       const vectorIds = await vectorSearch(q, candidates);
       if (!vectorIds) return textRows.slice(0, q.limit).map((r) => toPassage(r, r.score));
-      const fused = reciprocalRankFusion([textRows.map((r) => r.id), vectorIds]).slice(0, q.limit);
-      // Full-text hits are at hand already: only passages found by vector alone are read.
-      const byId = new Map(textRows.map((r) => [r.id, r]));
-      const vectorOnly = fused.map((f) => f.key).filter((id) => !byId.has(id));
-      if (vectorOnly.length) {
-        const { rows } = await pool.query<Row>(`SELECT id, document_id, document_name, section, text, 0 AS score
-          FROM retriever_passages WHERE id = ANY($1::bigint[])`, [vectorOnly]);
-        for (const r of rows) byId.set(r.id, r);
-      }
-      return fused.filter((f) => byId.has(f.key)).map((f) => toPassage(byId.get(f.key)!, f.score));
+      return (await fuseHits(textRows, vectorIds, q.limit, passagesByIds)).map((f) => toPassage(f.row, f.score));
     },
 
     close: () => pool.end(),

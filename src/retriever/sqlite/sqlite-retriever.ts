@@ -1,6 +1,7 @@
-import { dot, normalize } from '../embeddings/embedder.js';
+import { normalize } from '../embeddings/embedder.js';
+import { mostSimilar } from '../embeddings/most-similar.js';
 import { compoundHead, ftsQueryOf, ftsString, namedTerms, queryTerms } from '../fts-query.js';
-import { reciprocalRankFusion } from '../reciprocal-rank-fusion.js';
+import { fuseHits } from '../fuse-hits.js';
 import { DEFAULT_MIN_RELEVANCE, MIN_CANDIDATES, rankRows, termWeights, type TermHits } from '../relevance.js';
 import { CANDIDATES_PER_RESULT, DEFAULT_MIN_SIMILARITY, type RetrievedPassage, type Retriever, type RetrieverOptions } from '../retriever.js';
 import { identifierWords } from '../identifier-words.js';
@@ -17,6 +18,8 @@ export interface SqliteLike {
 }
 
 interface PassageRow { id: number; document_id: number; document_name: string; section: string; text: string; score: number }
+/** A passage as read by id, with no score of its own. */
+type PassageText = Omit<PassageRow, 'score'>;
 
 /**
  * BM25 weights of the full-text columns (document name, section titles, passage text, the words of
@@ -126,7 +129,9 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     return rankRows(rows, hits, termWeights(total, counts, terms.map((t) => named.has(t))), minRelevance);
   }
 
-  const toPassage = (r: Omit<PassageRow, 'score'>, score: number): RetrievedPassage => ({
+  const passagesByIds = (ids: number[]) => byIds.all(JSON.stringify(ids)) as PassageText[];
+
+  const toPassage = (r: PassageText, score: number): RetrievedPassage => ({
     documentId: r.document_id, documentName: r.document_name, section: JSON.parse(r.section) as string[], passage: r.text, score,
   });
 
@@ -140,12 +145,8 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     }
     q = normalize(q);
     const rows = vectors.all(...args) as { id: number; embedding: Buffer }[];
-    return rows
-      .map((r) => ({ id: r.id, s: dot(q, new Float32Array(r.embedding.buffer, r.embedding.byteOffset, r.embedding.byteLength / 4)) }))
-      .filter((r) => r.s >= minSimilarity)
-      .sort((a, b) => b.s - a.s)
-      .slice(0, limit)
-      .map((r) => r.id);
+    const stored = rows.map((r) => ({ id: r.id, vector: new Float32Array(r.embedding.buffer, r.embedding.byteOffset, r.embedding.byteLength / 4) }));
+    return mostSimilar(q, stored, minSimilarity, limit);
   }
 
   return {
@@ -180,12 +181,7 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
 
       const vectorIds = await vectorSearch(query, args, candidates);
       if (!vectorIds) return textRows.slice(0, limit).map((r) => toPassage(r, r.score));
-      const fused = reciprocalRankFusion([textRows.map((r) => r.id), vectorIds]).slice(0, limit);
-      // Full-text hits are at hand already: only passages found by vector alone are read.
-      const rows = new Map<number, Omit<PassageRow, 'score'>>(textRows.map((r) => [r.id, r]));
-      const vectorOnly = fused.map((f) => f.key).filter((id) => !rows.has(id));
-      if (vectorOnly.length) for (const r of byIds.all(JSON.stringify(vectorOnly)) as PassageRow[]) rows.set(r.id, r);
-      return fused.filter((f) => rows.has(f.key)).map((f) => toPassage(rows.get(f.key)!, f.score));
+      return (await fuseHits(textRows, vectorIds, limit, passagesByIds)).map((f) => toPassage(f.row, f.score));
     },
   };
 }

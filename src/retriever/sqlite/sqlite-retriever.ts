@@ -86,9 +86,22 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
     ids.forEach((id, i) => setEmbedding.run(Buffer.from(normalize(vecs[i]).buffer), id));
   });
 
+  /**
+   * How many passages hold a term, each term counted once per question: withHeads asks of a
+   * compound, and relevant asks again of the compound it keeps.
+   */
+  function termCounter(): (term: string) => number {
+    const counts = new Map<string, number>();
+    return (term) => {
+      let n = counts.get(term);
+      if (n === undefined) counts.set(term, n = (termCount.all(ftsString(term))[0] as { n: number }).n);
+      return n;
+    };
+  }
+
   /** The question's terms without those too common to matter (see COMMON_TERM_SHARE). */
-  function searchTerms(query: string): string[] {
-    const terms = withHeads(queryTerms(query));
+  function searchTerms(query: string, countOf: (term: string) => number): string[] {
+    const terms = withHeads(queryTerms(query), countOf);
     if (terms.length < 2) return terms;
     const total = (approxPassages.all()[0] as { n: number }).n;
     if (total < COMMON_TERMS_FROM_PASSAGES) return terms;
@@ -101,25 +114,24 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
   }
 
   /** The terms, a compound no passage has (`sub-namespace`) replaced by its head (see compoundHead). */
-  function withHeads(terms: string[]): string[] {
+  function withHeads(terms: string[], countOf: (term: string) => number): string[] {
     const out = terms.map((t) => {
       const head = compoundHead(t);
-      return head && (termCount.all(ftsString(t))[0] as { n: number }).n === 0 ? head : t;
+      return head && countOf(t) === 0 ? head : t;
     });
     return [...new Set(out)];
   }
 
   /** The candidates that reach the relevance floor, best first (see relevance.ts). */
-  function relevant(rows: PassageRow[], terms: string[], named: Set<string>): PassageRow[] {
+  function relevant(rows: PassageRow[], terms: string[], named: Set<string>, countOf: (term: string) => number): PassageRow[] {
     if (!rows.length) return rows;
     const total = (passageCount.all()[0] as { n: number }).n;
     const ids = JSON.stringify(rows.map((r) => r.id));
     const counts: number[] = [];
     const hits: TermHits[] = [];
     for (const term of terms) {
-      const fts = ftsString(term);
-      counts.push((termCount.all(fts)[0] as { n: number }).n);
-      const found = termIn.all(fts, ids) as { id: number; name: number; body: number }[];
+      counts.push(countOf(term));
+      const found = termIn.all(ftsString(term), ids) as { id: number; name: number; body: number }[];
       hits.push({
         anywhere: new Set(found.map((r) => r.id)),
         inText: new Set(found.filter((r) => r.body !== 0).map((r) => r.id)),
@@ -171,12 +183,13 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
       if (!folderIds.length || limit <= 0) return [];
       const focus = documentIds?.length ? JSON.stringify(documentIds) : null;
       const args = [accountId, JSON.stringify(folderIds), focus, focus];
-      const terms = searchTerms(query);
+      const countOf = termCounter();
+      const terms = searchTerms(query, countOf);
       const match = ftsQueryOf(terms);
       const perMethod = embedder ? limit * CANDIDATES_PER_RESULT : limit;
       const candidates = Math.max(MIN_CANDIDATES, perMethod);
       const found = match ? (fullText.all(match, ...args, candidates) as PassageRow[]) : [];
-      const textRows = relevant(found, terms, namedTerms(query)).slice(0, perMethod);
+      const textRows = relevant(found, terms, namedTerms(query), countOf).slice(0, perMethod);
       if (!embedder) return textRows.map((r) => toPassage(r, r.score));
 
       const vectorIds = await vectorSearch(query, args, candidates);

@@ -18,13 +18,11 @@ export async function buildPrompt(
   bot: Bot, newestFirst: HistoryMessage[], message: HistoryMessage, budget: { contextTokens: number; maxReplyTokens: number },
   extraSystem: ChatMessage[] = [],
 ): Promise<Prompt> {
-  const system: ChatMessage[] = [
-    ...(bot.systemPrompt ? [{ role: 'system' as const, content: bot.systemPrompt }] : []),
-    ...extraSystem,
-  ];
+  const instructions: ChatMessage[] = bot.systemPrompt ? [{ role: 'system', content: bot.systemPrompt }] : [];
+  const system = [...instructions, ...extraSystem];
   const last: ChatMessage = { role: 'user', content: message.content };
   // Counted by id, so that the next reply in the conversation finds this message's count kept.
-  const fixed = await countPromptTokens(system) + await messageTokens(message.id, message.content);
+  const fixed = await countPromptTokens(instructions, extraSystem) + await messageTokens(message.id, message.content);
   let room = budget.contextTokens - budget.maxReplyTokens - fixed;
   let tokens = fixed;
   const earlier: ChatMessage[] = [];

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countTokens, countTokensInTurns, keptMessageTokens, loadTokenizer, messageTokens } from './token-count.js';
+import { countPromptTokens, countTokens, countTokensInTurns, keptMessageTokens, loadTokenizer, messageTokens } from './token-count.js';
 
 describe('token counts', () => {
   beforeAll(() => loadTokenizer());
@@ -23,5 +23,16 @@ describe('token counts', () => {
     expect(await messageTokens(9_000_001, long)).toBe(exact);
     expect(keptMessageTokens(9_000_001, long, 10)).toBe(exact);
     expect(await messageTokens(9_000_002, 'short', 1_000)).toBe(countTokens('short') + 4);
+  });
+
+  it('counts system messages alike whether kept (instructions) or counted afresh (grounding), every time', async () => {
+    const instructions = { role: 'system' as const, content: 'You answer questions about the handbook, briefly.' };
+    const grounding = { role: 'system' as const, content: 'Answer from the knowledge base passages below.\n\n[1] (Handbook)\n' + 'Leave is booked a week ahead. '.repeat(100) };
+    const expected = 3 + 4 + countTokens(instructions.content) + 4 + countTokens(grounding.content);
+    expect(await countPromptTokens([instructions], [grounding])).toBe(expected);
+    expect(await countPromptTokens([instructions], [grounding])).toBe(expected);
+    expect(await countPromptTokens([instructions, grounding])).toBe(expected);
+    expect(await countPromptTokens([], [instructions, grounding])).toBe(expected);
+    expect(await countPromptTokens([])).toBe(3);
   });
 });

@@ -93,25 +93,29 @@ export async function countTokensInTurns(text: string, limit = Infinity): Promis
 /** Chat formats add a few tokens a message for the role and separators. */
 const PER_MESSAGE = 4;
 
-/**
- * Counts of system messages seen lately, by their text: a bot's system prompt, or the grounding
- * message that says its folders hold nothing, is the same on every reply it writes.
- */
-const systemCounts = new Map<string, number>();
-const SYSTEM_COUNTS_LIMIT = 1_000;
+/** Counts of bots' own instructions seen lately, by their text: the same on every reply a bot writes. */
+const instructionCounts = new Map<string, number>();
+const INSTRUCTION_COUNTS_LIMIT = 1_000;
 
-export async function countPromptTokens(messages: ChatMessage[]): Promise<number> {
+/**
+ * Token count of a prompt's system messages with the chat format's overhead. `instructions` (a
+ * bot's system prompt) repeat on every reply, so their counts are kept; `oneOff` (the grounding
+ * message, its passages chosen for each question) are counted afresh, not kept to crowd the
+ * instructions out of the cache with texts seen once.
+ */
+export async function countPromptTokens(instructions: ChatMessage[], oneOff: ChatMessage[] = []): Promise<number> {
   let n = 3;
-  for (const m of messages) {
-    let tokens = systemCounts.get(m.content);
+  for (const m of instructions) {
+    let tokens = instructionCounts.get(m.content);
     if (tokens === undefined) {
       tokens = await countTokensInTurns(m.content);
-      if (systemCounts.size >= SYSTEM_COUNTS_LIMIT) systemCounts.clear();
+      if (instructionCounts.size >= INSTRUCTION_COUNTS_LIMIT) instructionCounts.clear();
       // Kept only once the tokenizer has loaded: the rough count before it is not the count.
-      if (loaded) systemCounts.set(m.content, tokens);
+      if (loaded) instructionCounts.set(m.content, tokens);
     }
     n += PER_MESSAGE + tokens;
   }
+  for (const m of oneOff) n += PER_MESSAGE + await countTokensInTurns(m.content);
   return n;
 }
 

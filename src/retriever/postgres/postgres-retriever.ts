@@ -1,5 +1,6 @@
 import { inTransaction, type PgPool } from '../../store/postgres/postgres-database.js';
 import { normalize } from '../embeddings/embedder.js';
+import { embedQuestion } from '../embeddings/embed-question.js';
 import { compoundHead, namedTerms, queryTerms } from '../fts-query.js';
 import { identifierWords } from '../identifier-words.js';
 import { fuseHits } from '../fuse-hits.js';
@@ -90,16 +91,11 @@ export function postgresRetriever(
   }
 
   async function vectorSearch(q: RetrieveQuery, limit: number): Promise<number[] | undefined> {
-    let v: Float32Array;
-    try {
-      [v] = await embedder!.embed([q.query]);
-    } catch (err) {
-      log?.warn({ err }, 'could not embed the question; retrieving by full text only');
-      return undefined;
-    }
+    const v = await embedQuestion(embedder!, q.query, log);
+    if (!v) return undefined;
     const ps = params();
     const where = scope(q, ps);
-    return vectors.nearest({ vector: normalize(v), scope: where, values: ps.values, minSimilarity, limit });
+    return vectors.nearest({ vector: v, scope: where, values: ps.values, minSimilarity, limit });
   }
 
   async function passagesByIds(ids: number[]): Promise<PassageText[]> {

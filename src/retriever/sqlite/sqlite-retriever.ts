@@ -1,4 +1,5 @@
 import { normalize } from '../embeddings/embedder.js';
+import { embedQuestion } from '../embeddings/embed-question.js';
 import { mostSimilar } from '../embeddings/most-similar.js';
 import { compoundHead, ftsQueryOf, ftsString, namedTerms, queryTerms } from '../fts-query.js';
 import { fuseHits } from '../fuse-hits.js';
@@ -148,14 +149,8 @@ export function sqliteRetriever(db: SqliteLike, options: SqliteRetrieverOptions 
   });
 
   async function vectorSearch(query: string, args: unknown[], limit: number): Promise<number[] | undefined> {
-    let q: Float32Array;
-    try {
-      [q] = await embedder!.embed([query]);
-    } catch (err) {
-      log?.warn({ err }, 'could not embed the question; retrieving by full text only');
-      return undefined;
-    }
-    q = normalize(q);
+    const q = await embedQuestion(embedder!, query, log);
+    if (!q) return undefined;
     const rows = vectors.all(...args) as { id: number; embedding: Buffer }[];
     const stored = rows.map((r) => ({ id: r.id, vector: new Float32Array(r.embedding.buffer, r.embedding.byteOffset, r.embedding.byteLength / 4) }));
     return mostSimilar(q, stored, minSimilarity, limit);

@@ -100,7 +100,7 @@ describe('GET /api/v1/bots', () => {
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({
       data: [],
-      meta: { pagination: { count: 0, total: 0, per_page: 15, current_page: 1, total_pages: 1, next_page: null, previous_page: null } },
+      meta: { pagination: { count: 0, total: 0, per_page: 15, current_page: 1, total_pages: 1, next_page: null, previous_page: null, links: {} } },
     });
   });
 });

@@ -198,7 +198,7 @@ describe('GET /api/v1/conversations', () => {
     const r = await fresh.api('GET', '/conversations');
     expect(r.json).toEqual({
       data: [],
-      meta: { pagination: { count: 0, total: 0, per_page: 15, current_page: 1, total_pages: 1, next_page: null, previous_page: null } },
+      meta: { pagination: { count: 0, total: 0, per_page: 15, current_page: 1, total_pages: 1, next_page: null, previous_page: null, links: {} } },
     });
   });
 });

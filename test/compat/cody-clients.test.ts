@@ -8,7 +8,8 @@ import { request, startParley, type RunningParley, type Tenant } from '../suppor
  * What published Cody clients do, replayed over real HTTP, each held to what that client reads:
  * the activepieces piece and a zod-validated client (usage, Bot.model), Pipedream's pickers
  * (page=0), a Netlify sync function (document status), widgets (200 on create), browser pages
- * (a CORS preflight before the PUT to a signed upload URL).
+ * (a CORS preflight before the PUT to a signed upload URL), a chat
+ * page that pages back through `links.next`.
  */
 
 /** The checks a zod client's schemas make, written out: a wrong type rejects the whole list. */
@@ -116,6 +117,30 @@ describe('published Cody clients against Parley', () => {
     const messages = await fresh.api('GET', `/messages?conversation_id=${made[0]}`);
     expect(messages.json.meta.pagination).toMatchObject({ per_page: 10, total: 12, next_page: 2 });
     expect(messages.json.data[1]).toMatchObject({ machine: false, content: 'm5' });
+  });
+
+  it('a chat page loads older messages from `links.next`, as the hosted service\'s pagination carries it', async () => {
+    // kembene-nkem/bot-conversation, prime-node/src/Components/CodyChat.tsx: scrolled to the top, it
+    // reads meta.pagination.links?.next and asks for that URL's `page` (Scripts/server/Cody.ts sends
+    // `messages?conversation_id=…&page=N`). Its captured hosted answers carry
+    // "links":{"next":"https://getcody.ai/api/v1/messages?page=2"}, and "links":{} on a single page.
+    const fresh = await parley.tenant();
+    const c = (await fresh.api('POST', '/conversations', { name: 'older', bot_id: fresh.botId })).json.data.id;
+    for (let i = 0; i < 6; i++) await fresh.api('POST', '/messages', { content: `m${i}`, conversation_id: c });
+    const first = await fresh.api('GET', `/messages?conversation_id=${c}&page=1`);
+    const links = first.json.meta.pagination.links;
+    expect(Object.keys(links)).toEqual(['next']);
+    const next = new URL(links.next);
+    expect(next.origin).toBe(parley.url);
+    expect(next.pathname).toBe('/api/v1/messages');
+    expect(next.searchParams.get('page')).toBe('2');
+    // Beyond the hosted service's link: the filter stays, so following the URL itself works too.
+    expect(next.searchParams.get('conversation_id')).toBe(c);
+    const second = await request(links.next, 'GET', undefined, { authorization: `Bearer ${fresh.key}` });
+    expect(second.json).toEqual((await fresh.api('GET', `/messages?conversation_id=${c}&page=2`)).json);
+    expect(second.json.data.map((m: { content: string }) => m.content)).toEqual(['Hello there', 'm0']);
+    expect(second.json.meta.pagination.links).toEqual({ previous: `${parley.url}/api/v1/messages?conversation_id=${c}&page=1` });
+    expect((await fresh.api('GET', '/bots')).json.meta.pagination.links).toEqual({});
   });
 
   it('`curl -d` without a JSON content type gets a hint about the header, not "The name field is required."', async () => {

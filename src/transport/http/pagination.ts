@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import { MAX_PER_PAGE, type Config } from '../../config/config.js';
 import type { Page, PageRequest } from '../../domain/entities.js';
+import { publicBase } from './public-base.js';
 import { choice, integer, optional } from './schema/fields.js';
 
 /**
@@ -40,10 +42,29 @@ export function readPage(
   return { page, perPage, limit: perPage, offset: (page - 1) * perPage, newestFirst: order === 'newest' };
 }
 
-/** The list envelope: `{data, meta: {pagination}}`. */
-export function pageJson<T, J>(result: Page<T>, q: PageQuery, toJson: (item: T) => J) {
+/** This request's URL as the client reached it (PUBLIC_URL, or the proxy's address): what `links` point at. */
+export const listUrl = (config: Config, request: FastifyRequest) => `${publicBase(config, request.raw)}${request.url}`;
+
+/**
+ * `links` as the hosted service sends them (Fractal's: `{}`, or `previous` / `next` URLs), which
+ * clients written against it follow, reading `page` from the URL. Unlike the hosted service's, the
+ * rest of the query stays, so the link lists the same things.
+ */
+function linksOf(url: string, previous: number | null, next: number | null): { previous?: string; next?: string } {
+  const to = (page: number) => {
+    const target = new URL(url);
+    target.searchParams.set('page', String(page));
+    return target.toString();
+  };
+  return { ...(previous !== null && { previous: to(previous) }), ...(next !== null && { next: to(next) }) };
+}
+
+/** The list envelope: `{data, meta: {pagination}}`; `url` is the request's own (listUrl). */
+export function pageJson<T, J>(result: Page<T>, q: PageQuery, toJson: (item: T) => J, url: string) {
   // As Laravel counts: an empty list is still one (empty) page.
   const totalPages = Math.max(1, Math.ceil(result.total / q.perPage));
+  const next = q.page < totalPages ? q.page + 1 : null;
+  const previous = q.page > 1 ? q.page - 1 : null;
   return {
     data: result.items.map(toJson),
     meta: {
@@ -53,8 +74,9 @@ export function pageJson<T, J>(result: Page<T>, q: PageQuery, toJson: (item: T) 
         per_page: q.perPage,
         current_page: q.page,
         total_pages: totalPages,
-        next_page: q.page < totalPages ? q.page + 1 : null,
-        previous_page: q.page > 1 ? q.page - 1 : null,
+        next_page: next,
+        previous_page: previous,
+        links: linksOf(url, previous, next),
       },
     },
   };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { botJson } from '../../presenters.js';
 import { accountOf } from '../bearer-auth.js';
-import { pageFields, pageJson, readPage } from '../pagination.js';
+import { listUrl, pageFields, pageJson, readPage } from '../pagination.js';
 import type { RouteDeps } from '../route-deps.js';
 import { fieldsOf, optional, text } from '../schema/fields.js';
 import * as answers from '../schema/responses.js';
@@ -19,6 +19,6 @@ export function botRoutes(app: FastifyInstance, { store, defaultModel, config }:
     const { keyword } = request.query;
     const page = readPage(request.query, 'bots', config.lists);
     const result = await store.bots.list(accountOf(request).id, { keyword }, page);
-    return pageJson(result, page, (b) => botJson(b, defaultModel));
+    return pageJson(result, page, (b) => botJson(b, defaultModel), listUrl(config, request));
   });
 }

@@ -4,7 +4,7 @@ import {
 } from '../../../domain/conversations.js';
 import { conversationJson } from '../../presenters.js';
 import { accountOf } from '../bearer-auth.js';
-import { pageFields, pageJson, readPage } from '../pagination.js';
+import { listUrl, pageFields, pageJson, readPage } from '../pagination.js';
 import type { RouteDeps } from '../route-deps.js';
 import {
   fieldsOf, filterId, idList, includesFields, includesOf, optional, pathId, publicId, required, text,
@@ -53,7 +53,7 @@ export function conversationRoutes(fastify: FastifyInstance, { store, config }: 
     const page = readPage(request.query, 'conversations', config.lists);
     const withDocumentIds = includesOf(request.query).has('document_ids');
     const result = await store.conversations.list(accountOf(request).id, { botId, keyword, withDocumentIds }, page);
-    return pageJson(result, page, conversationJson);
+    return pageJson(result, page, conversationJson, listUrl(config, request));
   });
 
   // 200, as the reference documents (widgets test `status === 200`).

@@ -5,7 +5,7 @@ import {
 } from '../../../domain/documents.js';
 import { documentJson } from '../../knowledge-presenters.js';
 import { accountOf } from '../bearer-auth.js';
-import { pageFields, pageJson, readPage } from '../pagination.js';
+import { listUrl, pageFields, pageJson, readPage } from '../pagination.js';
 import { publicBase } from '../public-base.js';
 import type { RouteDeps } from '../route-deps.js';
 import { anyText, fieldsOf, filterId, issue, optional, pathId, publicId, required, text } from '../schema/fields.js';
@@ -89,7 +89,7 @@ export function documentRoutes(fastify: FastifyInstance, deps: RouteDeps): void 
     const { keyword, folder_id: folderId, conversation_id: conversationId } = request.query;
     const page = readPage(request.query, 'documents', config.lists);
     const result = await store.documents.list(accountOf(request).id, { folderId, conversationId, keyword }, page);
-    return pageJson(result, page, json(request));
+    return pageJson(result, page, json(request), listUrl(config, request));
   });
 
   // Every create answers 200, as the reference documents (a client's success branch tests for it).

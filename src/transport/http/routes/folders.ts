@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createFolder, getFolder, renameFolder } from '../../../domain/folders.js';
 import { folderJson } from '../../knowledge-presenters.js';
 import { accountOf } from '../bearer-auth.js';
-import { pageFields, pageJson, readPage } from '../pagination.js';
+import { listUrl, pageFields, pageJson, readPage } from '../pagination.js';
 import type { RouteDeps } from '../route-deps.js';
 import { fieldsOf, optional, pathId, required, text } from '../schema/fields.js';
 import * as answers from '../schema/responses.js';
@@ -29,7 +29,8 @@ export function folderRoutes(fastify: FastifyInstance, { store, config }: RouteD
 
   app.get('/folders', { schema: schemas.list }, async (request) => {
     const page = readPage(request.query, 'folders', config.lists);
-    return pageJson(await store.folders.list(accountOf(request).id, { keyword: request.query.keyword }, page), page, folderJson);
+    const result = await store.folders.list(accountOf(request).id, { keyword: request.query.keyword }, page);
+    return pageJson(result, page, folderJson, listUrl(config, request));
   });
 
   // 200, as the reference documents for every create.

@@ -8,7 +8,7 @@ import type { Store } from '../../../store/store.js';
 import { messageJson } from '../../presenters.js';
 import { encodeId } from '../../public-ids.js';
 import { accountOf } from '../bearer-auth.js';
-import { pageFields, pageJson, readPage } from '../pagination.js';
+import { listUrl, pageFields, pageJson, readPage } from '../pagination.js';
 import { publicBase } from '../public-base.js';
 import type { RouteDeps } from '../route-deps.js';
 import {
@@ -88,7 +88,7 @@ export function messageRoutes(fastify: FastifyInstance, deps: RouteDeps): void {
     const page = readPage(request.query, 'messages', deps.config.lists);
     const result = await store.messages.list(accountOf(request).id, { conversationId: request.query.conversation_id }, page);
     const json = await messagesJson(store, includesOf(request.query), result.items, baseOf(deps, request));
-    return pageJson({ items: json, total: result.total }, page, (m) => m);
+    return pageJson({ items: json, total: result.total }, page, (m) => m, listUrl(deps.config, request));
   });
 
   app.get('/messages/:id', { schema: schemas.get }, async (request) => {

@@ -54,6 +54,8 @@ export const page = <T extends z.ZodType>(item: T) => z.strictObject({
     pagination: z.strictObject({
       count: z.int(), total: z.int(), per_page: z.int(), current_page: z.int(), total_pages: z.int(),
       next_page: z.int().nullable(), previous_page: z.int().nullable(),
+      links: z.strictObject({ previous: z.string().optional(), next: z.string().optional() })
+        .meta({ description: 'The URLs of the neighbouring pages, as the hosted service sends them (`{}` when there are none).' }),
     }),
   }),
 });

@@ -8,7 +8,7 @@ import { request, startParley, type RunningParley, type Tenant } from '../suppor
  * What published Cody clients do, replayed over real HTTP, each held to what that client reads:
  * the activepieces piece and a zod-validated client (usage, Bot.model), Pipedream's pickers
  * (page=0), a Netlify sync function (document status), widgets (200 on create), browser pages
- * (a CORS preflight before the PUT to a signed upload URL), a chat
+ * (a CORS preflight before the PUT to a signed upload URL, a page's own request headers), a chat
  * page that pages back through `links.next`.
  */
 
@@ -141,6 +141,25 @@ describe('published Cody clients against Parley', () => {
     expect(second.json.data.map((m: { content: string }) => m.content)).toEqual(['Hello there', 'm0']);
     expect(second.json.meta.pagination.links).toEqual({ previous: `${parley.url}/api/v1/messages?conversation_id=${c}&page=1` });
     expect((await fresh.api('GET', '/bots')).json.meta.pagination.links).toEqual({});
+  });
+
+  it("a page's own request headers pass the CORS preflight, as Laravel's default configuration lets them", async () => {
+    // A React StreamChat component (stored file 5450288570; the index does not name its repository)
+    // POSTs to /messages/stream from the browser with `headers: {…, credentials: "include"}`: a
+    // header named `credentials`, which the browser asks the preflight about.
+    const preflight = await fetch(`${parley.url}/api/v1/messages/stream`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.com', 'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,credentials',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')!.split(/,\s*/)).toEqual(['authorization', 'content-type', 'credentials']);
+    expect(preflight.headers.get('vary')).toMatch(/access-control-request-headers/i);
+    // Without a list to answer, the headers Parley's own clients send.
+    const bare = await fetch(`${parley.url}/api/v1/bots`, { method: 'OPTIONS' });
+    expect(bare.headers.get('access-control-allow-headers')).toBe('authorization, content-type, last-event-id');
   });
 
   it('`curl -d` without a JSON content type gets a hint about the header, not "The name field is required."', async () => {

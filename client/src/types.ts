@@ -8,6 +8,8 @@ export interface Pagination {
   total_pages: number;
   next_page: number | null;
   previous_page: number | null;
+  /** The same pages as URLs (the hosted service's shape): `{}` on a single page. */
+  links: { previous?: string; next?: string };
 }
 
 /** A list answer: one page of items and where it sits. */

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeId, encodeId } from '../../src/transport/public-ids.js';
 import { settled } from '../knowledge/knowledge-helpers.js';
@@ -141,6 +142,25 @@ describe('published Cody clients against Parley', () => {
     expect(second.json.data.map((m: { content: string }) => m.content)).toEqual(['Hello there', 'm0']);
     expect(second.json.meta.pagination.links).toEqual({ previous: `${parley.url}/api/v1/messages?conversation_id=${c}&page=1` });
     expect((await fresh.api('GET', '/bots')).json.meta.pagination.links).toEqual({});
+  });
+
+  it('builds `links` from a Host header that is no URL host, as it is sent, rather than failing the list', async () => {
+    // The links' base is the address the client reached (Host), which need not parse as a URL's host.
+    const fresh = await parley.tenant();
+    for (const name of ['one', 'two']) await fresh.api('POST', '/folders', { name });
+    const port = new URL(parley.url).port;
+    for (const host of ['a b', 'a%b', '[zz', 'a:99999']) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(
+          `GET /api/v1/folders?per_page=1 HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${fresh.key}\r\nConnection: close\r\n\r\n`,
+        ));
+        socket.on('data', (d) => { text += d; }).on('end', () => resolve(text)).on('error', reject);
+      });
+      expect(answer.split('\r\n')[0], host).toBe('HTTP/1.1 200 OK');
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { meta: { pagination: { links: unknown } } };
+      expect(body.meta.pagination.links).toEqual({ next: `http://${host}/api/v1/folders?per_page=1&page=2` });
+    }
   });
 
   it("a page's own request headers pass the CORS preflight, as Laravel's default configuration lets them", async () => {

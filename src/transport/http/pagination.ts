@@ -51,10 +51,14 @@ export const listUrl = (config: Config, request: FastifyRequest) => `${publicBas
  * rest of the query stays, so the link lists the same things.
  */
 function linksOf(url: string, previous: number | null, next: number | null): { previous?: string; next?: string } {
+  // Put together as text, as the stream and upload URLs are: the base comes from the Host header,
+  // which need not parse as a URL's host (`new URL` would throw, a 500 for the client's typo).
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
   const to = (page: number) => {
-    const target = new URL(url);
-    target.searchParams.set('page', String(page));
-    return target.toString();
+    const params = new URLSearchParams(query === -1 ? '' : url.slice(query + 1));
+    params.set('page', String(page));
+    return `${path}?${params.toString()}`;
   };
   return { ...(previous !== null && { previous: to(previous) }), ...(next !== null && { next: to(next) }) };
 }

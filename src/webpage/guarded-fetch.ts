@@ -38,7 +38,7 @@ export async function guardedFetch(rawUrl: string, limits: FetchLimits): Promise
     if (status >= 300 && status < 400 && res.headers.location) {
       res.destroy();
       if (hop >= limits.maxRedirects) throw new FetchError(`The page redirected more than ${limits.maxRedirects} times.`);
-      url = parseHttpUrl(new URL(res.headers.location, url).toString());
+      url = parseHttpUrl(redirectTarget(res.headers.location, url));
       continue;
     }
     if (status < 200 || status >= 300) {
@@ -47,6 +47,15 @@ export async function guardedFetch(rawUrl: string, limits: FetchLimits): Promise
     }
     const body = await readBody(res, limits.maxBytes, deadline);
     return { url: url.toString(), contentType: String(res.headers['content-type'] ?? ''), body };
+  }
+}
+
+/** Where a redirect points, resolved against the page's URL; a Location that is no URL is the page's fault, said as such. */
+function redirectTarget(location: string, from: URL): string {
+  try {
+    return new URL(location, from).toString();
+  } catch {
+    throw new FetchError('The page redirected to an address that is not a valid URL.');
   }
 }
 

@@ -29,6 +29,8 @@ function site(): Promise<{ url: string; close(): Promise<void> }> {
         return res.writeHead(301, { location: '/article' }).end();
       case '/loop':
         return res.writeHead(302, { location: '/loop' }).end();
+      case '/to-nowhere':
+        return res.writeHead(302, { location: 'http://[zz/article' }).end();
       case '/missing':
         return res.writeHead(404).end('no');
       case '/endless': {
@@ -131,6 +133,8 @@ describe('webpage import', () => {
     expect(stalls.failure_reason).toMatch(/did not arrive within/);
     const loop = await importUrl(`${web.url}/loop`);
     expect(loop).toMatchObject({ status: 'sync_failed', failure_reason: 'The page redirected more than 3 times.' });
+    const nowhere = await importUrl(`${web.url}/to-nowhere`);
+    expect(nowhere).toMatchObject({ status: 'sync_failed', failure_reason: 'The page redirected to an address that is not a valid URL.' });
   });
 
   it('fails pages that are missing or not text', async () => {

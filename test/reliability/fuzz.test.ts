@@ -4,15 +4,20 @@ import { ScriptedOpenAi } from '../support/scripted-openai.js';
 import { newConversation, sendForStream } from '../support/sse-reader.js';
 import { startParley, type RunningParley, type Tenant } from '../support/start-parley.js';
 import { Failures, record, sized } from './support/figures.js';
-import { rawRequest } from './support/raw-http.js';
+import { describeVariation, headerVariation, variedNames, type HeaderVariation } from './support/fuzz-headers.js';
+import { rawRequest, type RawResponse } from './support/raw-http.js';
+import { socketRequest, type HeaderLine } from './support/raw-socket.js';
 import { routeTable } from '../support/route-table.js';
 import { settle } from './support/settle.js';
 import { watchStore, type StoreWatch } from './support/store-snapshot.js';
 import { formEnv, type FormEnv } from './support/store-form.js';
+import { urlBuildingTarget, type OwnIds } from './support/url-building-targets.js';
 
 /** The statuses README's error table documents (and the successes); anything else is a failure. */
 const DOCUMENTED = new Set([200, 204, 302, 400, 401, 402, 403, 404, 410, 413, 414, 415, 422, 429]);
 const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? sized(10_000, 20_000));
+/** Answers that hand out a URL built from the request: pagination links, stream and upload URLs. */
+const HANDS_OUT_URL = /"(?:previous|next|stream_url|url|content_url|document_url)":"/;
 
 /** Bytes no UTF-8 decoder accepts, a lone surrogate's WTF-8, a NUL, an overlong slash. */
 const BAD_BYTES = [[0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x00], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]];
@@ -33,12 +38,18 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
     upstream.fallback = { chunks: ['fuzzed', ' reply'], usage: { prompt_tokens: 3, completion_tokens: 2 } };
     // On the form under test: SQLite in its folder, or a PostgreSQL database of its own and Redis.
     form = await formEnv('fuzz');
-    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'silent', ...form.env });
+    // TRUST_PROXY on, so that junk X-Forwarded-Host/-Proto reach the URLs Parley hands out; a case
+    // without them is served as with it off (Host, and the socket's own address and protocol).
+    parley = await startParley({ LLM_BASE_URL: upstream.baseUrl, LLM_MODEL: 'm', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...form.env });
     a = await parley.tenant();
     b = await parley.tenant();
     for (const [t, ids] of [[a, own], [b, other]] as const) {
+      // Two of each kind that lists (bots aside), so that a page of one has links to build.
+      ids.conversation2 = await newConversation(t);
       ids.conversation = await newConversation(t);
+      ids.folder2 = (await t.api('POST', '/folders', { name: 'f2' })).json.data.id;
       ids.folder = (await t.api('POST', '/folders', { name: 'f' })).json.data.id;
+      ids.document2 = (await t.api('POST', '/documents', { name: 'd2', folder_id: ids.folder, content: 'other text' })).json.data.id;
       ids.document = (await t.api('POST', '/documents', { name: 'd', folder_id: ids.folder, content: 'some text' })).json.data.id;
       const sent = await sendForStream(t, ids.conversation, 'hello');
       ids.message = sent.message_id;
@@ -101,8 +112,11 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
     );
     const queryValue = fc.oneof(id, fc.constantFrom('-1', '0', '1', '100', '101', '1e3', '99999999999999999999', 'NaN', '', 'sources,usage', 'document_ids', 'usage,x'),
       fc.constantFrom(...BAD_BYTES).map(pct));
-    const query = fc.array(fc.tuple(fc.constantFrom('page', 'per_page', 'keyword', 'includes', 'conversation_id', 'bot_id', 'folder_id', 'page[]', 'x'), queryValue), { maxLength: 4 })
+    const anyQuery = fc.array(fc.tuple(fc.constantFrom('page', 'per_page', 'keyword', 'includes', 'conversation_id', 'bot_id', 'folder_id', 'page[]', 'x'), queryValue), { maxLength: 4 })
       .map((pairs) => (pairs.length ? '?' + pairs.map(([k, v]) => `${k}=${v}`).join('&') : ''));
+    // Pages of one of lists of two or more: pages with links to the next and the previous.
+    const query = fc.oneof({ weight: 4, arbitrary: anyQuery },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('1', '2', '3'), anyQuery).map(([p, q]) => `?per_page=1&page=${p}${q.replace('?', '&')}`) });
     const headerText = fc.string({ unit: fc.constantFrom(...' !"#$%&\'()*+,-./09:;<=>?@AZaz[\\]^_`{|}~\t'), maxLength: 60 });
     const auth = fc.oneof(
       { weight: 8, arbitrary: fc.constant('own') },
@@ -116,10 +130,27 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
       accept: fc.option(fc.constantFrom('text/event-stream', 'application/json', '*/*', 'text/html'), { nil: undefined }),
       origin: fc.option(fc.constantFrom('https://evil.example', 'null'), { nil: undefined }),
     }, { requiredKeys: [] });
+    const ownIds: OwnIds = { conversation: own.conversation, folder: own.folder, document: own.document, message: own.message, token: own.token };
     const requestCase = fc.record({
       route: fc.constantFrom(...routes), id, id2: id, query, body, auth, method, extraHeaders,
       suffix: fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('/', '//', '/x', '%00', '/..', '?') }),
+      // A share of the cases with junk Host / X-Forwarded-* / … headers, half of those on a request
+      // that builds URLs from them (a random one is mostly refused before it does).
+      headers: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: headerVariation }),
+      target: fc.option(urlBuildingTarget(ownIds), { nil: undefined }),
     });
+    const realHost = new URL(parley.url).host;
+    // Through node:http when the headers are the case's own; on a socket when Host is varied.
+    const send = (method: string, path: string, headers: Record<string, string>, body?: Buffer, varied?: HeaderVariation): Promise<RawResponse> => {
+      if (!varied) return rawRequest(parley.url, method, path, headers, body);
+      const replaced = new Set(varied.lines.map(([name]) => name));
+      const lines: HeaderLine[] = [
+        ...(varied.host ?? [realHost]).map((h): HeaderLine => ['host', h]),
+        ...Object.entries(headers).filter(([name]) => !replaced.has(name)),
+        ...varied.lines,
+      ];
+      return socketRequest(parley.url, method, path, lines, body, { http10: varied.host?.length === 0 });
+    };
 
     const failures = new Failures();
     let baseline = await settle(parley, commits);
@@ -128,28 +159,42 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
     let cases = 0;
     let refused = 0;
     const statuses = new Map<number, number>();
+    const byHeader = new Map<string, Map<number, number>>();
+    let variedCases = 0;
+    let urlsUnderJunk = 0;
     await fc.assert(fc.asyncProperty(requestCase, async (c) => {
       cases++;
       let used = 0;
-      const path = c.route.path.replace(/:[a-z]+/g, () => (used++ === 0 ? c.id : c.id2)) + c.suffix + c.query;
-      const method = c.method === 'route' ? c.route.method : c.method;
+      const target = c.headers && c.target;
+      const path = target ? target.path : c.route.path.replace(/:[a-z]+/g, () => (used++ === 0 ? c.id : c.id2)) + c.suffix + c.query;
+      const method = c.headers?.preflight ? 'OPTIONS' : target ? target.method : c.method === 'route' ? c.route.method : c.method;
+      const sentBody = target ? target.body : c.body;
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(c.extraHeaders)) if (v !== undefined) headers[k] = v;
       if (c.auth === 'own') headers.authorization = `Bearer ${a.key}`;
       else if (c.auth !== 'none') headers.authorization = c.auth.replace('KEY', a.key);
-      if (c.body) {
-        if (c.body.type) headers['content-type'] = c.body.type;
-        headers['content-length'] = String(c.body.bytes.length);
+      if (sentBody) {
+        if (sentBody.type) headers['content-type'] = sentBody.type;
+        headers['content-length'] = String(sentBody.bytes.length);
       }
-      const what = `${method} ${path.slice(0, 200)} [${c.body?.type ?? 'no body'} ${c.body?.bytes.length ?? 0} B]`;
+      const what = `${method} ${path.slice(0, 200)} [${sentBody?.type ?? 'no body'} ${sentBody?.bytes.length ?? 0} B]${c.headers ? ` ${describeVariation(c.headers)}` : ''}`;
       let res;
       try {
-        res = await rawRequest(parley.url, method, path, headers, c.body?.bytes);
+        res = await send(method, path, headers, sentBody?.bytes, c.headers);
       } catch (e) {
         failures.add(`${what}: ${(e as Error).message}`);
+        baseline = await settle(parley, commits);
         return true;
       }
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (c.headers) {
+        variedCases++;
+        for (const name of variedNames(c.headers)) {
+          const counts = byHeader.get(name) ?? new Map<number, number>();
+          byHeader.set(name, counts.set(res.status, (counts.get(res.status) ?? 0) + 1));
+        }
+        if (res.status < 400 && (HANDS_OUT_URL.test(res.body) || res.headers.location !== undefined)) urlsUnderJunk++;
+      }
       failures.check(DOCUMENTED.has(res.status), () => `${what}: undocumented status ${res.status} ${res.body.slice(0, 200)}`);
       failures.check(typeof res.headers['x-request-id'] === 'string', () => `${what}: ${res.status} without x-request-id`);
       if (res.status >= 400) {
@@ -175,8 +220,12 @@ describe(`fuzzing every endpoint over HTTP (${RUNS} cases)`, () => {
     if (accepted === 0) failures.check((await commits.version()) === checksumBefore, () => 'the store changed although every request was refused');
     const health = await rawRequest(parley.url, 'GET', '/healthz', {});
     failures.check(health.status === 200, () => `the server is not healthy after the run: ${health.status}`);
-    const byStatus = [...statuses].sort((x, y) => x[0] - y[0]).map(([s, n]) => `${s}×${n}`).join(' ');
-    record({ suite: 'fuzz', cases, failures: failures.count, notes: [`statuses: ${byStatus}`, `refused ${refused}, store unchanged by each`, ...failures.sample()] });
+    const tally = (counts: Map<number, number>) => [...counts].sort((x, y) => x[0] - y[0]).map(([s, n]) => `${s}×${n}`).join(' ');
+    const headerNotes = [...byHeader].sort((x, y) => x[0].localeCompare(y[0])).map(([name, counts]) => `junk ${name}: ${tally(counts)}`);
+    record({ suite: 'fuzz', cases, failures: failures.count, notes: [
+      `statuses: ${tally(statuses)}`, `refused ${refused}, store unchanged by each`,
+      `junk headers in ${variedCases} cases; ${urlsUnderJunk} of their answers hand out URLs built under them`,
+      ...headerNotes, ...failures.sample()] });
     expect(failures.sample(10)).toEqual([]);
     expect(cases).toBe(RUNS);
   }, 1_800_000);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config.js';
 import { publicBase } from '../../src/transport/http/public-base.js';
@@ -60,6 +61,30 @@ describe('the stream endpoint', () => {
     const bad = await request(`${new URL(url).origin}/stream/%E0%A4%A`, 'GET');
     expect(bad.status).toBe(404);
     expect(bad.json).toEqual({ message: 'Stream not found.' });
+  });
+
+  it('closes the connection after the stream when the client asks for it (Connection: close)', async () => {
+    // A client or proxy that opens a connection a request says so; the stream answered keep-alive
+    // to it, and its socket stayed open on the server until the idle timeout (72 s by default).
+    const url = new URL(await startStream(t, conversationId, 'hello'));
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(Number(url.port), url.hostname, () => socket.write(
+        `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`,
+      ));
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`the server kept the connection open after: ${text.slice(0, 400)}`));
+      }, 3000);
+      socket.on('data', (d) => { text += d; }).on('error', reject).on('end', () => {
+        clearTimeout(timer);
+        resolve(text);
+      });
+    });
+    const head = answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase().split('\r\n');
+    expect(head[0]).toBe('http/1.1 200 ok');
+    expect(head).toContain('connection: close');
+    expect(answer).toContain('data: [END]');
   });
 
   it('leaves every other method and path to the API: OPTIONS preflight, 404 JSON elsewhere', async () => {

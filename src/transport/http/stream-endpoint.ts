@@ -13,10 +13,17 @@ import { pipeFeed } from './pipe-feed.js';
 const STREAM_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
-  connection: 'keep-alive',
   // Tells nginx (and proxies that copy it) not to buffer the stream.
   'x-accel-buffering': 'no',
 };
+
+/**
+ * keep-alive, unless the client asked for close: node:http closes the socket after an answer that
+ * says close, and keeps it open after one that says keep-alive whatever the request said.
+ */
+function connectionFor(req: IncomingMessage): 'close' | 'keep-alive' {
+  return /(?:^|,)\s*close\s*(?:,|$)/i.test(req.headers.connection ?? '') ? 'close' : 'keep-alive';
+}
 
 const PREFIX = '/stream/';
 /** The stream URLs' route, as the metrics name it (never the token). */
@@ -91,7 +98,7 @@ async function open(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, 
     return;
   }
   const offset = lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0;
-  res.writeHead(200, { ...STREAM_HEADERS, ...answerHeaders(id) });
+  res.writeHead(200, { ...STREAM_HEADERS, connection: connectionFor(req), ...answerHeaders(id) });
   if (req.method === 'HEAD') {
     res.end();
     return;

@@ -63,28 +63,30 @@ describe('the stream endpoint', () => {
     expect(bad.json).toEqual({ message: 'Stream not found.' });
   });
 
-  it('closes the connection after the stream when the client asks for it (Connection: close)', async () => {
+  it('closes the connection after the stream when the client asks for it (Connection: close, or HTTP/1.0 without keep-alive)', async () => {
     // A client or proxy that opens a connection a request says so; the stream answered keep-alive
     // to it, and its socket stayed open on the server until the idle timeout (72 s by default).
-    const url = new URL(await startStream(t, conversationId, 'hello'));
-    const answer = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      const socket = connect(Number(url.port), url.hostname, () => socket.write(
-        `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`,
-      ));
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`the server kept the connection open after: ${text.slice(0, 400)}`));
-      }, 3000);
-      socket.on('data', (d) => { text += d; }).on('error', reject).on('end', () => {
-        clearTimeout(timer);
-        resolve(text);
+    for (const [version, connection] of [['1.1', 'Connection: close\r\n'], ['1.0', '']]) {
+      const url = new URL(await startStream(t, conversationId, 'hello'));
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(
+          `GET ${url.pathname} HTTP/${version}\r\nHost: ${url.host}\r\n${connection}\r\n`,
+        ));
+        const timer = setTimeout(() => {
+          socket.destroy();
+          reject(new Error(`the server kept the connection open after: ${text.slice(0, 400)}`));
+        }, 3000);
+        socket.on('data', (d) => { text += d; }).on('error', reject).on('end', () => {
+          clearTimeout(timer);
+          resolve(text);
+        });
       });
-    });
-    const head = answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase().split('\r\n');
-    expect(head[0]).toBe('http/1.1 200 ok');
-    expect(head).toContain('connection: close');
-    expect(answer).toContain('data: [END]');
+      const head = answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase().split('\r\n');
+      expect(head[0]).toBe('http/1.1 200 ok');
+      expect(head).toContain('connection: close');
+      expect(answer).toContain('data: [END]');
+    }
   });
 
   it('leaves every other method and path to the API: OPTIONS preflight, 404 JSON elsewhere', async () => {

@@ -18,11 +18,12 @@ const STREAM_HEADERS = {
 };
 
 /**
- * keep-alive, unless the client asked for close: node:http closes the socket after an answer that
- * says close, and keeps it open after one that says keep-alive whatever the request said.
+ * keep-alive where node:http would keep the connection (HTTP/1.1 without `Connection: close`, or
+ * HTTP/1.0 asking for keep-alive), close otherwise: a Connection header set by hand overrides node's
+ * choice, and one saying keep-alive kept a socket the client had given up open until the idle timeout.
  */
-function connectionFor(req: IncomingMessage): 'close' | 'keep-alive' {
-  return /(?:^|,)\s*close\s*(?:,|$)/i.test(req.headers.connection ?? '') ? 'close' : 'keep-alive';
+function connectionFor(res: ServerResponse): 'close' | 'keep-alive' {
+  return res.shouldKeepAlive ? 'keep-alive' : 'close';
 }
 
 const PREFIX = '/stream/';
@@ -98,7 +99,7 @@ async function open(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, 
     return;
   }
   const offset = lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0;
-  res.writeHead(200, { ...STREAM_HEADERS, connection: connectionFor(req), ...answerHeaders(id) });
+  res.writeHead(200, { ...STREAM_HEADERS, connection: connectionFor(res), ...answerHeaders(id) });
   if (req.method === 'HEAD') {
     res.end();
     return;

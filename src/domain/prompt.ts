@@ -9,6 +9,13 @@ export interface Prompt {
   tokens: number;
 }
 
+/** System messages after the bot's own: what the knowledge base gave for this question. */
+export interface Grounding {
+  messages: ChatMessage[];
+  /** The same text on every reply (the knowledge base has nothing), rather than passages chosen for this question. */
+  repeats: boolean;
+}
+
 /**
  * The model's input: the bot's system prompt (and any knowledge-base passages), then as many
  * earlier messages as fit in `contextTokens` less the reply's maximum (newest kept first, none cut
@@ -16,13 +23,15 @@ export interface Prompt {
  */
 export async function buildPrompt(
   bot: Bot, newestFirst: HistoryMessage[], message: HistoryMessage, budget: { contextTokens: number; maxReplyTokens: number },
-  extraSystem: ChatMessage[] = [],
+  grounding: Grounding = { messages: [], repeats: true },
 ): Promise<Prompt> {
   const instructions: ChatMessage[] = bot.systemPrompt ? [{ role: 'system', content: bot.systemPrompt }] : [];
-  const system = [...instructions, ...extraSystem];
+  const system = [...instructions, ...grounding.messages];
   const last: ChatMessage = { role: 'user', content: message.content };
-  // Counted by id, so that the next reply in the conversation finds this message's count kept.
-  const fixed = await countPromptTokens(instructions, extraSystem) + await messageTokens(message.id, message.content);
+  // The counts of texts every reply repeats are kept; passages chosen for this question are counted afresh.
+  const fixed = await (grounding.repeats ? countPromptTokens(system) : countPromptTokens(instructions, grounding.messages))
+    // Counted by id, so that the next reply in the conversation finds this message's count kept.
+    + await messageTokens(message.id, message.content);
   let room = budget.contextTokens - budget.maxReplyTokens - fixed;
   let tokens = fixed;
   const earlier: ChatMessage[] = [];

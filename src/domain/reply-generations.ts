@@ -285,7 +285,7 @@ export class ReplyGenerations {
     const history = await this.deps.store.messages.history(job.user.conversationId, job.user.id, HISTORY_ROWS);
     const maxReplyTokens = job.bot.maxReplyTokens ?? targets[0].maxReplyTokens;
     // A bot that reads folders is told when they hold nothing on the question, so that it says so.
-    const grounding: ChatMessage[] = job.folderIds.length ? [groundingMessage(passages)] : [];
+    const grounding = { messages: job.folderIds.length ? [groundingMessage(passages)] : [], repeats: !passages.length };
     const prompt = await buildPrompt(job.bot, history, job.user, {
       contextTokens: targets[0].contextTokens, maxReplyTokens,
     }, grounding);

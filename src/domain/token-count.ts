@@ -93,25 +93,27 @@ export async function countTokensInTurns(text: string, limit = Infinity): Promis
 /** Chat formats add a few tokens a message for the role and separators. */
 const PER_MESSAGE = 4;
 
-/** Counts of bots' own instructions seen lately, by their text: the same on every reply a bot writes. */
-const instructionCounts = new Map<string, number>();
-const INSTRUCTION_COUNTS_LIMIT = 1_000;
+/**
+ * Counts of system texts that repeat on every reply a bot writes (its instructions, the statement
+ * that the knowledge base has nothing on a question), by their text.
+ */
+const repeatedCounts = new Map<string, number>();
+const REPEATED_COUNTS_LIMIT = 1_000;
 
 /**
- * Token count of a prompt's system messages with the chat format's overhead. `instructions` (a
- * bot's system prompt) repeat on every reply, so their counts are kept; `oneOff` (the grounding
- * message, its passages chosen for each question) are counted afresh, not kept to crowd the
- * instructions out of the cache with texts seen once.
+ * Token count of a prompt's system messages with the chat format's overhead. The counts of
+ * `repeated` are kept; `oneOff` (a grounding message with the passages chosen for one question)
+ * are counted afresh, not kept to crowd the repeated texts out of the cache with texts seen once.
  */
-export async function countPromptTokens(instructions: ChatMessage[], oneOff: ChatMessage[] = []): Promise<number> {
+export async function countPromptTokens(repeated: ChatMessage[], oneOff: ChatMessage[] = []): Promise<number> {
   let n = 3;
-  for (const m of instructions) {
-    let tokens = instructionCounts.get(m.content);
+  for (const m of repeated) {
+    let tokens = repeatedCounts.get(m.content);
     if (tokens === undefined) {
       tokens = await countTokensInTurns(m.content);
-      if (instructionCounts.size >= INSTRUCTION_COUNTS_LIMIT) instructionCounts.clear();
+      if (repeatedCounts.size >= REPEATED_COUNTS_LIMIT) repeatedCounts.clear();
       // Kept only once the tokenizer has loaded: the rough count before it is not the count.
-      if (loaded) instructionCounts.set(m.content, tokens);
+      if (loaded) repeatedCounts.set(m.content, tokens);
     }
     n += PER_MESSAGE + tokens;
   }

@@ -63,10 +63,10 @@ describe('the stream endpoint', () => {
     expect(bad.json).toEqual({ message: 'Stream not found.' });
   });
 
-  it('closes the connection after the stream when the client asks for it (Connection: close, or HTTP/1.0 without keep-alive)', async () => {
+  it('closes the connection after the stream when the client asks for it (Connection: close), and to every HTTP/1.0 request, whose stream ends with the connection', async () => {
     // A client or proxy that opens a connection a request says so; the stream answered keep-alive
     // to it, and its socket stayed open on the server until the idle timeout (72 s by default).
-    for (const [version, connection] of [['1.1', 'Connection: close\r\n'], ['1.0', '']]) {
+    for (const [version, connection] of [['1.1', 'Connection: close\r\n'], ['1.0', ''], ['1.0', 'Connection: keep-alive\r\n']]) {
       const url = new URL(await startStream(t, conversationId, 'hello'));
       const answer = await new Promise<string>((resolve, reject) => {
         let text = '';

@@ -18,12 +18,12 @@ const STREAM_HEADERS = {
 };
 
 /**
- * keep-alive where node:http would keep the connection (HTTP/1.1 without `Connection: close`, or
- * HTTP/1.0 asking for keep-alive), close otherwise: a Connection header set by hand overrides node's
- * choice, and one saying keep-alive kept a socket the client had given up open until the idle timeout.
+ * keep-alive when the connection can carry another request after the stream: HTTP/1.1 (chunked)
+ * and node:http keeping it (no `Connection: close`). An HTTP/1.0 stream has no length, so node
+ * closes it at the end whatever was asked. Set by hand, the header overrides node's own choice.
  */
-function connectionFor(res: ServerResponse): 'close' | 'keep-alive' {
-  return res.shouldKeepAlive ? 'keep-alive' : 'close';
+function connectionFor(req: IncomingMessage, res: ServerResponse): 'close' | 'keep-alive' {
+  return req.httpVersion === '1.1' && res.shouldKeepAlive ? 'keep-alive' : 'close';
 }
 
 const PREFIX = '/stream/';
@@ -99,7 +99,7 @@ async function open(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, 
     return;
   }
   const offset = lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0;
-  res.writeHead(200, { ...STREAM_HEADERS, connection: connectionFor(res), ...answerHeaders(id) });
+  res.writeHead(200, { ...STREAM_HEADERS, connection: connectionFor(req, res), ...answerHeaders(id) });
   if (req.method === 'HEAD') {
     res.end();
     return;

@@ -81,7 +81,7 @@ function readEvents(
   return new Promise((resolve) => {
     const reader = new EventReader(req, signal, decoder, onText, resolve);
     if (firstTextTimeoutMs !== undefined) reader.waiting = setTimeout(sentNothing, firstTextTimeoutMs, reader, firstTextTimeoutMs);
-    signal.addEventListener('abort', reader.abort, { once: true });
+    signal.addEventListener('abort', reader.abort);
     (req as Tagged<ClientRequest>)[READER] = reader;
     req.on('close', onRequestClose);
     req.on('error', onRequestError);
@@ -189,7 +189,8 @@ function onResponse(this: Tagged<ClientRequest>, res: IncomingMessage): void {
 
 function onResponseData(this: Tagged<IncomingMessage>, packet: Buffer): void {
   const reader = this[READER];
-  reader.data(this, reader.utf8!.decode(packet));
+  // Lingering after the reply's end (lingerUntilEnd): the rest is read only to be let go, not decoded.
+  if (!reader.settled) reader.data(this, reader.utf8!.decode(packet));
 }
 
 function onResponseEnd(this: Tagged<IncomingMessage>): void {

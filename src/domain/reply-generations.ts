@@ -1,6 +1,6 @@
 import type { ModelCatalog, ModelTarget } from '../chat-model/model-catalog.js';
 import { NO_MODEL_MESSAGE } from '../chat-model/unconfigured/unconfigured-model.js';
-import type { ChatMessage, ChatRequest } from '../chat-model/chat-model.js';
+import type { ChatRequest } from '../chat-model/chat-model.js';
 import type { Moderator } from '../moderation/moderator.js';
 import type { Retriever } from '../retriever/retriever.js';
 import type { Store } from '../store/store.js';
@@ -374,8 +374,12 @@ export class ReplyGenerations {
   /** Aborts the replies that have taken longer than the total time allowed. */
   private stopOverdue(): void {
     const startedBefore = Date.now() - this.settings.totalTimeoutMs;
+    let reason: Error | undefined;
     for (const run of this.running.values()) {
-      if (run.startedAt <= startedBefore) run.stop.abort(new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`));
+      // A run stopped already (still storing its outcome) needs no second reason.
+      if (run.startedAt > startedBefore || run.stop.aborted) continue;
+      reason ??= new Error(`The reply took longer than ${this.settings.totalTimeoutMs / 1000} s.`);
+      run.stop.abort(reason);
     }
   }
 
